@@ -1,0 +1,76 @@
+package consultations
+
+import (
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+)
+
+// Sanitizer turns user text into safe HTML. Its bluemonday policies are
+// built once and shared: they are safe for concurrent use.
+type Sanitizer struct {
+	strip *bluemonday.Policy // removes every tag
+	links *bluemonday.Policy // lets through only <a href> to http(s), nofollow
+}
+
+// NewSanitizer builds the policies.
+func NewSanitizer() *Sanitizer {
+	links := bluemonday.NewPolicy()
+	links.AllowElements("p", "br")
+	links.AllowAttrs("href").OnElements("a")
+	links.AllowURLSchemes("http", "https")
+	links.RequireParseableURLs(true)
+	links.RequireNoFollowOnLinks(true)
+	links.RequireNoReferrerOnLinks(true)
+	links.AddTargetBlankToFullyQualifiedLinks(false)
+	return &Sanitizer{strip: bluemonday.StrictPolicy(), links: links}
+}
+
+// PlainText removes all markup from s and returns plain text (entities
+// decoded), which is what Consult stores: never raw HTML.
+func (s *Sanitizer) PlainText(in string) string {
+	if !strings.ContainsAny(in, "<>&") {
+		return in
+	}
+	return html.UnescapeString(s.strip.Sanitize(in))
+}
+
+var urlPattern = regexp.MustCompile(`https?://[^\s<>"'\x60]+[^\s<>"'\x60.,;:!?)\]]`)
+
+// HTML renders plain text as paragraphs with its web addresses as links,
+// then passes the result through the links policy as a last guard.
+func (s *Sanitizer) HTML(text string) string {
+	var b strings.Builder
+	for i, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("<p>")
+		lines := strings.Split(para, "\n")
+		for j, line := range lines {
+			if j > 0 {
+				b.WriteString("<br>")
+			}
+			linkify(&b, line)
+		}
+		b.WriteString("</p>")
+	}
+	return s.links.Sanitize(b.String())
+}
+
+func linkify(b *strings.Builder, line string) {
+	last := 0
+	for _, m := range urlPattern.FindAllStringIndex(line, -1) {
+		b.WriteString(html.EscapeString(line[last:m[0]]))
+		u := html.EscapeString(line[m[0]:m[1]])
+		b.WriteString(`<a href="` + u + `">` + u + `</a>`)
+		last = m[1]
+	}
+	b.WriteString(html.EscapeString(line[last:]))
+}

@@ -1,0 +1,24 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// Backup writes a consistent copy of a SQLite database to path while writes
+// go on, using SQLite's VACUUM INTO (one read transaction, so the copy is a
+// snapshot). The file must not exist yet.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Dialect != SQLite {
+		return errors.New("backup: only SQLite databases can be copied this way; use pg_dump for PostgreSQL")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	if _, err := db.Reader.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// ErrClosed is returned for writes submitted after Close.
+var ErrClosed = errors.New("database: closed")
+
+type writeOp struct {
+	ctx  context.Context
+	fn   func(tx *sqlx.Tx) error
+	done chan error
+}
+
+// batcher owns the single write connection. One goroutine takes every
+// queued write, runs each in its own savepoint inside one transaction and
+// commits once, so a single fsync covers the whole batch.
+type batcher struct {
+	db    *sqlx.DB
+	max   int
+	queue chan writeOp
+	wg    sync.WaitGroup
+
+	mu     sync.RWMutex // mu guards closed
+	closed bool
+}
+
+func newBatcher(db *sqlx.DB, max int) *batcher {
+	b := &batcher{db: db, max: max, queue: make(chan writeOp, max*4)}
+	b.wg.Add(1)
+	go b.loop()
+	return b
+}
+
+func (b *batcher) do(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	op := writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case b.queue <- op:
+	case <-ctx.Done():
+		b.mu.RUnlock()
+		return ctx.Err()
+	}
+	b.mu.RUnlock()
+	// Once queued, wait for the outcome even if ctx ends: the write may
+	// already be committed and the caller must know.
+	return <-op.done
+}
+
+func (b *batcher) close() {
+	b.mu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.queue)
+	}
+	b.mu.Unlock()
+	b.wg.Wait()
+}
+
+func (b *batcher) loop() {
+	defer b.wg.Done()
+	batch := make([]writeOp, 0, b.max)
+	for op := range b.queue {
+		batch = append(batch[:0], op)
+	fill:
+		for len(batch) < b.max {
+			select {
+			case next, ok := <-b.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, next)
+			default:
+				break fill
+			}
+		}
+		b.run(batch)
+	}
+}
+
+func (b *batcher) run(batch []writeOp) {
+	results := make([]error, len(batch))
+	tx, err := b.db.Beginx()
+	if err != nil {
+		for _, op := range batch {
+			op.done <- fmt.Errorf("database: begin: %w", err)
+		}
+		return
+	}
+	single := len(batch) == 1
+	for i, op := range batch {
+		if err := op.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if single {
+			results[i] = op.fn(tx)
+			continue
+		}
+		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+			results[i] = err
+			continue
+		}
+		if err := op.fn(tx); err != nil {
+			results[i] = err
+			if _, rbErr := tx.Exec("ROLLBACK TO SAVEPOINT w"); rbErr != nil {
+				results[i] = errors.Join(err, rbErr)
+			}
+		}
+		if _, err := tx.Exec("RELEASE SAVEPOINT w"); err != nil && results[i] == nil {
+			results[i] = err
+		}
+	}
+	if single && results[0] != nil {
+		tx.Rollback()
+		batch[0].done <- results[0]
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		for _, op := range batch {
+			op.done <- fmt.Errorf("database: commit: %w", err)
+		}
+		return
+	}
+	for i, op := range batch {
+		op.done <- results[i]
+	}
+}

@@ -1,0 +1,133 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Dialect names the SQL flavour behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a handle on Consult's database. Reads go through Reader, which may
+// use many connections; every write goes through Write, which batches
+// concurrent writers into one transaction (group commit).
+type DB struct {
+	Dialect Dialect
+	Reader  *sqlx.DB
+	writer  *sqlx.DB
+	batcher *batcher
+	path    string // SQLite file, for backups
+}
+
+// Options tune how a DB is opened.
+type Options struct {
+	// MaxBatch bounds how many writes share one commit.
+	MaxBatch int
+}
+
+// Open opens the database at url. An empty url, or a "sqlite:" or "file:"
+// url, means SQLite; a plain path is taken as a SQLite file.
+func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
+	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+		return nil, errors.New("database: PostgreSQL support is not built yet; use SQLite")
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite://"), "sqlite:")
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		return nil, errors.New("database: no SQLite path given")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	db := &DB{Dialect: SQLite, path: path}
+	var err error
+	// Pragmas live in the DSN so that every pooled connection gets them.
+	dsn := "file:" + url.PathEscape(path) +
+		"?_foreign_keys=on&_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_txlock=immediate&cache=private"
+	if db.writer, err = sqlx.Open("sqlite3", dsn); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	db.writer.SetMaxOpenConns(1)
+	db.writer.SetMaxIdleConns(1)
+	db.writer.SetConnMaxLifetime(0)
+	if db.Reader, err = sqlx.Open("sqlite3", dsn+"&_query_only=true"); err != nil {
+		db.writer.Close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	db.Reader.SetMaxOpenConns(8)
+	db.Reader.SetMaxIdleConns(8)
+	if err := db.writer.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database: open %s: %w", path, err)
+	}
+	max := opts.MaxBatch
+	if max <= 0 {
+		max = 256
+	}
+	db.batcher = newBatcher(db.writer, max)
+	return db, nil
+}
+
+// Close stops the batcher, after every queued write has finished, and closes
+// the connections.
+func (db *DB) Close() error {
+	if db.batcher != nil {
+		db.batcher.close()
+	}
+	var errs []error
+	if db.Reader != nil {
+		errs = append(errs, db.Reader.Close())
+	}
+	if db.writer != nil {
+		errs = append(errs, db.writer.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping reports whether the database answers, for readiness checks.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return db.Reader.PingContext(ctx)
+}
+
+// Rebind turns a query written with ? placeholders into the dialect's form.
+func (db *DB) Rebind(query string) string {
+	if db.Dialect == Postgres {
+		return sqlx.Rebind(sqlx.DOLLAR, query)
+	}
+	return query
+}
+
+// Write runs fn inside a transaction shared with other concurrent writers and
+// returns once that transaction has committed durably (or failed). fn must
+// not keep tx after returning. An error from fn undoes only fn's own changes.
+func (db *DB) Write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return db.batcher.do(ctx, fn)
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "duplicate key value")
+}

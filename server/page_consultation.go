@@ -1,0 +1,61 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/consult-platform/consult/consultations"
+)
+
+// consultationView is what the consultation page and its discussion need.
+type consultationView struct {
+	C          *consultations.Consultation
+	Status     consultations.Status
+	Open       bool
+	San        *consultations.Sanitizer
+	Threads    []consultations.Thread
+	NextCursor string
+	Supported  map[string]bool
+}
+
+// loadConsultationPage finds a consultation by slug that the viewer may see.
+func (s *Server) visibleConsultation(r *http.Request, slug string) (*consultations.Consultation, error) {
+	c, err := s.store.ConsultationBySlug(r.Context(), slug)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Visible(user(r), s.store.Now()) {
+		return nil, consultations.Errorf(consultations.ENOTFOUND, "ErrConsultationNotFound")
+	}
+	return c, nil
+}
+
+func (s *Server) consultationView(r *http.Request, c *consultations.Consultation) (*consultationView, error) {
+	now := s.store.Now()
+	v := &consultationView{C: c, Status: c.EffectiveStatus(now), Open: c.AcceptsInput(now), San: s.store.Sanitizer()}
+	var err error
+	v.Threads, v.NextCursor, err = s.store.ThreadPage(r.Context(), user(r), c.ID, r.URL.Query().Get("after"), 50)
+	if err != nil {
+		return nil, err
+	}
+	if u := user(r); u != nil && c.Kind == consultations.KindCodesign {
+		if v.Supported, err = s.store.SupportedBy(r.Context(), u.ID, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) handleConsultationPage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.visibleConsultation(r, r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.consultationView(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title, _ := c.Title.Pick(reqOf(r).loc.Tag, c.DefaultLocale)
+	s.render(w, r, http.StatusOK, "consultation", s.newPage(r, title, v))
+}

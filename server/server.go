@@ -1,0 +1,98 @@
+// Package server is Consult's HTTP face: web pages, the JSON API under
+// /api/v1, health and metrics. It holds no domain rules: handlers decode
+// input, call the consultations store with the acting user, and render
+// what comes back.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/i18n"
+	"github.com/consult-platform/consult/static"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config is what the operator sets.
+type Config struct {
+	// Origins are the scheme://host[:port] values the site is reached at;
+	// the first is canonical. Empty means "whatever Host the request has".
+	Origins []string
+	// RateLimits off is for load tests on one machine only.
+	RateLimits bool
+	// SecureCookies forces the Secure attribute (set it behind a TLS proxy).
+	SecureCookies bool
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+}
+
+// Server serves Consult over HTTP.
+type Server struct {
+	cfg     Config
+	store   *consultations.Store
+	i18n    *i18n.Bundle
+	assets  *static.Assets
+	pages   *pageSet
+	log     *slog.Logger
+	csrfKey []byte
+	limits  *rateLimiter
+	metrics *metrics
+	handler http.Handler
+	routes  []route
+
+	draining atomic.Bool
+}
+
+// New builds a Server. It parses every template once, here.
+func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i18n.Bundle, log *slog.Logger) (*Server, error) {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	assets, err := static.New()
+	if err != nil {
+		return nil, err
+	}
+	key, err := store.SecretKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, store: store, i18n: bundle, assets: assets, log: log, csrfKey: key,
+		limits:  newRateLimiter(cfg.RateLimits),
+		metrics: newMetrics(prometheus.NewRegistry()),
+	}
+	if s.pages, err = parsePages(assets); err != nil {
+		return nil, err
+	}
+	s.handler = s.buildHandler()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Drain makes /readyz answer 503 so a load balancer stops sending new
+// requests before shutdown.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// HTTPServer wraps the handler with timeouts that defeat slow clients.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Shutdown releases what the server holds beyond the HTTP listener (live
+// connections, once there are any). Call it after Drain.
+func (s *Server) Shutdown(ctx context.Context) {}
