@@ -350,4 +350,3 @@ func (s *Store) ResolveConsultation(ctx context.Context, idOrSlug string) (*Cons
 	}
 	return c, err
 }
-

@@ -208,4 +208,6 @@ func seedOutcome(ctx context.Context, s *c.Store, p *people, past *c.Consultatio
 	return err
 }
 
-func day(now time.Time, days int) time.Time { return now.Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Hour) }
+func day(now time.Time, days int) time.Time {
+	return now.Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Hour)
+}
