@@ -32,6 +32,10 @@ func (s *Server) routeTable() []route {
 		{"GET", "/consultations/{slug}", s.handleConsultationPage},
 		{"GET", "/language", s.handleLanguage},
 
+		// Citizen pages: accounts, responding, discussion, own contributions.
+
+		// Staff pages (under /manage).
+
 		// JSON API.
 		{"GET", "/api/v1/openapi.json", s.handleOpenAPI},
 		{"POST", "/api/v1/accounts", s.handleAPIAccountCreate},
@@ -43,6 +47,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/consultations/{id}/comments", s.handleAPICommentList},
 		{"POST", "/api/v1/consultations/{id}/comments", s.handleAPICommentCreate},
 		{"POST", "/api/v1/consultations/{id}/responses", s.handleAPIResponseCreate},
+
+		// JSON API: the rest.
 	}
 }
 
