@@ -147,14 +147,10 @@ func (s *Store) manageable(ctx context.Context, actor *User, id string) (*Consul
 	return c, nil
 }
 
-// Visible reports whether u may read c: drafts and scheduled
-// consultations are for their organisation's staff only.
+// Visible reports whether u may read c: drafts are for their
+// organisation's staff only; scheduled ones are announced publicly.
 func (c *Consultation) Visible(u *User, now time.Time) bool {
-	switch c.EffectiveStatus(now) {
-	case StatusDraft, StatusScheduled:
-		return u.IsStaffOf(c.OrgID)
-	}
-	return true
+	return c.EffectiveStatus(now) != StatusDraft || u.IsStaffOf(c.OrgID)
 }
 
 // transitions lists which stored statuses may move to which.
@@ -297,15 +293,14 @@ func (s *Store) ListConsultations(ctx context.Context, viewer *User, f Consultat
 		}
 		where = append(where, "status IN ("+strings.Join(marks, ", ")+")")
 	}
-	// Drafts and scheduled consultations show only to their own staff.
+	// Drafts show only to their own organisation's staff.
 	switch {
 	case viewer != nil && viewer.Role == RoleAdmin:
 	case viewer.IsStaff() && viewer.OrgID != nil:
-		where = append(where, "(status NOT IN ('draft', 'scheduled') OR org_id = ?)")
+		where = append(where, "(status <> 'draft' OR org_id = ?)")
 		args = append(args, *viewer.OrgID)
 	default:
-		where = append(where, "(status NOT IN ('draft', 'scheduled') OR opens_at <= ?)")
-		args = append(args, s.now())
+		where = append(where, "status <> 'draft'")
 	}
 	if f.OrgID != "" {
 		where = append(where, "org_id = ?")

@@ -3,6 +3,7 @@ package consultations
 import (
 	"context"
 	"crypto/rand"
+	"strings"
 
 	"github.com/consult-platform/consult/database"
 	"github.com/jmoiron/sqlx"
@@ -29,6 +30,7 @@ func (s *Store) SubmitResponse(ctx context.Context, actor *User, consultationID 
 	if actor == nil {
 		n.Anonymous = true
 	}
+	s.cleanAnswers(n.Answers)
 	if err := n.Validate(c); err != nil {
 		return nil, err
 	}
@@ -59,6 +61,7 @@ func (s *Store) SubmitAssistedResponse(ctx context.Context, actor *User, consult
 		return nil, err
 	}
 	n.Anonymous = true
+	s.cleanAnswers(n.Answers)
 	saved := c.AllowAnonymous
 	c.AllowAnonymous = true // the respondent has no account here
 	err = n.Validate(c)
@@ -76,6 +79,14 @@ func (s *Store) SubmitAssistedResponse(ctx context.Context, actor *User, consult
 	return r, s.storeResponse(ctx, c, r, n.Answers, key)
 }
 
+// cleanAnswers strips markup and surrounding space from text answers
+// before they are checked, so limits count what will be stored.
+func (s *Store) cleanAnswers(answers []Answer) {
+	for i := range answers {
+		answers[i].Text = strings.TrimSpace(s.san.PlainText(answers[i].Text))
+	}
+}
+
 func (s *Store) storeResponse(ctx context.Context, c *Consultation, r *Response, answers []Answer, key IdemKey) error {
 	byID := map[string]Answer{}
 	for _, a := range answers {
@@ -84,7 +95,6 @@ func (s *Store) storeResponse(ctx context.Context, c *Consultation, r *Response,
 	for i := range c.Questions {
 		q := &c.Questions[i]
 		if a, ok := byID[q.ID]; ok && !a.Empty() {
-			a.Text = s.san.PlainText(a.Text)
 			r.Answers = append(r.Answers, q.parseStored(q.storedValue(a)))
 		}
 	}

@@ -30,7 +30,7 @@ type DB struct {
 	Reader  *sqlx.DB
 	writer  *sqlx.DB
 	batcher *batcher
-	path    string // SQLite file, for backups
+	dsn     string // SQLite DSN, for backups
 }
 
 // Options tune how a DB is opened.
@@ -56,11 +56,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	db := &DB{Dialect: SQLite, path: path}
+	db := &DB{Dialect: SQLite}
 	var err error
 	// Pragmas live in the DSN so that every pooled connection gets them.
 	dsn := "file:" + url.PathEscape(path) +
 		"?_foreign_keys=on&_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_txlock=immediate&cache=private"
+	db.dsn = dsn
 	if db.writer, err = sqlx.Open("sqlite3", dsn); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}

@@ -1,0 +1,197 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestMigrateTwiceAppliesNothingTheSecondTime(t *testing.T) {
+	db := openTest(t)
+	n, err := db.Migrate(context.Background())
+	if err != nil || n != 0 {
+		t.Fatalf("second Migrate = %d, %v; want 0, nil", n, err)
+	}
+}
+
+func TestPragmasReachEveryConnection(t *testing.T) {
+	db := openTest(t)
+	var mode string
+	var fk, sync int
+	ctx := context.Background()
+	// Hold several reader connections at once so the pool opens new ones.
+	var conns []*sqlx.Conn
+	for i := 0; i < 4; i++ {
+		c, err := db.Reader.Connx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		if err := c.GetContext(ctx, &mode, "PRAGMA journal_mode"); err != nil || mode != "wal" {
+			t.Errorf("conn %d: journal_mode = %q, %v; want wal", i, mode, err)
+		}
+		if err := c.GetContext(ctx, &fk, "PRAGMA foreign_keys"); err != nil || fk != 1 {
+			t.Errorf("conn %d: foreign_keys = %d; want 1", i, fk)
+		}
+		if err := c.GetContext(ctx, &sync, "PRAGMA synchronous"); err != nil || sync != 2 {
+			t.Errorf("conn %d: synchronous = %d; want 2 (FULL)", i, sync)
+		}
+		c.Close()
+	}
+}
+
+func TestConcurrentWritesAllCommitOnce(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	const n = 500
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs <- db.Write(ctx, func(tx *sqlx.Tx) error {
+				_, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, ?)`, fmt.Sprintf("k%d", i), "v")
+				return err
+			})
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var count int
+	db.Reader.Get(&count, `SELECT COUNT(*) FROM settings`)
+	if count != n {
+		t.Fatalf("rows = %d; want %d", count, n)
+	}
+}
+
+func TestFailedWriteInABatchLeavesOthersCommitted(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	var wg sync.WaitGroup
+	results := make([]error, 50)
+	for i := range results {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			results[i] = db.Write(ctx, func(tx *sqlx.Tx) error {
+				if _, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("k%d", i)); err != nil {
+					return err
+				}
+				if i%2 == 1 {
+					return boom // its own insert must be undone
+				}
+				return nil
+			})
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range results {
+		if (i%2 == 1) != errors.Is(err, boom) {
+			t.Errorf("write %d: err = %v", i, err)
+		}
+	}
+	var count int
+	db.Reader.Get(&count, `SELECT COUNT(*) FROM settings`)
+	if count != 25 {
+		t.Fatalf("rows = %d; want 25 (only the successful writes)", count)
+	}
+}
+
+func TestWriteAfterCloseIsRefused(t *testing.T) {
+	db := openTest(t)
+	db.Close()
+	err := db.Write(context.Background(), func(tx *sqlx.Tx) error { return nil })
+	if !errors.Is(err, ErrClosed) {
+		t.Fatalf("Write after Close = %v; want ErrClosed", err)
+	}
+}
+
+func TestBackupIsAConsistentCopyWhileWritesGoOn(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for i := 0; i < 100; i++ {
+		db.Write(ctx, func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("before%d", i))
+			return err
+		})
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			db.Write(ctx, func(tx *sqlx.Tx) error {
+				_, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("during%d", i))
+				return err
+			})
+		}
+	}()
+	path := filepath.Join(t.TempDir(), "copy.db")
+	err := db.Backup(ctx, path)
+	close(stop)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	var before int
+	cp.Reader.Get(&before, `SELECT COUNT(*) FROM settings WHERE name LIKE 'before%'`)
+	if before != 100 {
+		t.Errorf("copy has %d rows written before the backup; want 100", before)
+	}
+	var ok string
+	cp.Reader.Get(&ok, `PRAGMA integrity_check`)
+	if ok != "ok" {
+		t.Errorf("integrity_check = %q", ok)
+	}
+	if err := db.Backup(ctx, path); err == nil {
+		t.Error("Backup over an existing file succeeded; want an error")
+	}
+}
+
+func TestNewIDsSortByCreation(t *testing.T) {
+	prev := NewID()
+	for i := 0; i < 10000; i++ {
+		id := NewID()
+		if len(id) != 26 || id <= prev {
+			t.Fatalf("NewID() = %q after %q; want 26 characters, increasing", id, prev)
+		}
+		prev = id
+	}
+}
