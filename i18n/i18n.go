@@ -164,3 +164,14 @@ func (l *Localizer) N(id string, count int, data ...map[string]any) string {
 	}
 	return s
 }
+
+// Has reports whether id is defined in this language's catalog (or the
+// English fallback), for tests that check catalogs are complete.
+func (l *Localizer) Has(id string) bool {
+	_, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: 1, TemplateData: map[string]any{}})
+	if err == nil {
+		return true
+	}
+	_, err = l.l.Localize(&i18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}
