@@ -1,0 +1,252 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// testHub serves a hub over httptest: the viewer comes from the "user"
+// and "mod" query parameters, the room from "room", replay from "since".
+type testHub struct {
+	hub *Hub
+	srv *httptest.Server
+
+	mu      sync.Mutex
+	history []Event
+}
+
+func newTestHub(t *testing.T, opts Options) *testHub {
+	th := &testHub{}
+	th.hub = NewHub(func(ctx context.Context, id string, since int64) ([]Event, bool, error) {
+		th.mu.Lock()
+		defer th.mu.Unlock()
+		var out []Event
+		for _, e := range th.history {
+			if e.Seq > since {
+				out = append(out, e)
+			}
+		}
+		complete := len(th.history) == 0 || th.history[0].Seq <= since+1
+		return out, complete, nil
+	}, opts)
+	up := &websocket.Upgrader{}
+	th.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		since := int64(-1)
+		if s := q.Get("since"); s != "" {
+			since, _ = strconv.ParseInt(s, 10, 64)
+		}
+		th.hub.Serve(w, r, up, q.Get("room"), Viewer{UserID: q.Get("user"), Moderator: q.Get("mod") == "1"}, since)
+	}))
+	t.Cleanup(func() { th.hub.Close(); th.srv.Close() })
+	return th
+}
+
+// publish records an event in the history, then publishes it, as the
+// store does after a commit.
+func (th *testHub) publish(e Event) {
+	th.mu.Lock()
+	th.history = append(th.history, e)
+	th.mu.Unlock()
+	th.hub.Publish(e)
+}
+
+func (th *testHub) dial(t *testing.T, query string) *websocket.Conn {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?" + query
+	c, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// waitSubscribers waits until n subscribers are connected.
+func (th *testHub) waitSubscribers(t *testing.T, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for th.hub.Stats().Connected.Load() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("connected = %d; want %d", th.hub.Stats().Connected.Load(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // let the joins reach the room
+}
+
+func read(t *testing.T, c *websocket.Conn) Event {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var e Event
+	if err := c.ReadJSON(&e); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	return e
+}
+
+func ev(seq int64, typ, audience string) Event {
+	return Event{Seq: seq, Type: typ, ConsultationID: "c1", Data: json.RawMessage(fmt.Sprintf(`{"n":%d}`, seq)), Audience: audience}
+}
+
+func TestEveryWatcherReceivesEventsInOrder(t *testing.T) {
+	th := newTestHub(t, Options{})
+	a, b := th.dial(t, "room=c1"), th.dial(t, "room=c1")
+	other := th.dial(t, "room=c2")
+	th.waitSubscribers(t, 3)
+	for i := int64(1); i <= 50; i++ {
+		th.publish(ev(i, "comment.created", ""))
+	}
+	for _, c := range []*websocket.Conn{a, b} {
+		for i := int64(1); i <= 50; i++ {
+			if e := read(t, c); e.Seq != i || e.Type != "comment.created" || e.ConsultationID != "c1" {
+				t.Fatalf("got %+v; want seq %d", e, i)
+			}
+		}
+	}
+	other.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if _, _, err := other.ReadMessage(); err == nil {
+		t.Error("a watcher of another consultation received c1's event")
+	}
+}
+
+func TestHeldCommentReachesOnlyItsAuthorAndModerators(t *testing.T) {
+	th := newTestHub(t, Options{})
+	author, mod, stranger := th.dial(t, "room=c1&user=u1"), th.dial(t, "room=c1&user=m&mod=1"), th.dial(t, "room=c1&user=u2")
+	th.waitSubscribers(t, 3)
+	th.publish(ev(1, "comment.created", "u1"))
+	th.publish(ev(2, "response.counted", ""))
+	if e := read(t, author); e.Seq != 1 {
+		t.Errorf("author got %+v first; want the held comment", e)
+	}
+	if e := read(t, mod); e.Seq != 1 {
+		t.Errorf("moderator got %+v first; want the held comment", e)
+	}
+	if e := read(t, stranger); e.Seq != 2 {
+		t.Errorf("another citizen got %+v first; want only the public event 2", e)
+	}
+}
+
+func TestReconnectWithSinceReplaysMissedEventsOnce(t *testing.T) {
+	th := newTestHub(t, Options{})
+	for i := int64(1); i <= 5; i++ {
+		th.publish(ev(i, "comment.created", ""))
+	}
+	c := th.dial(t, "room=c1&since=2")
+	th.waitSubscribers(t, 1)
+	th.publish(ev(6, "comment.created", ""))
+	for want := int64(3); want <= 6; want++ {
+		if e := read(t, c); e.Seq != want {
+			t.Fatalf("got seq %d; want %d", e.Seq, want)
+		}
+	}
+	c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if _, msg, err := c.ReadMessage(); err == nil {
+		t.Errorf("extra message %s; want each event once", msg)
+	}
+}
+
+func TestReplayFromPrunedHistoryAsksForResync(t *testing.T) {
+	th := newTestHub(t, Options{})
+	th.mu.Lock()
+	th.history = []Event{ev(100, "comment.created", "")} // 1..99 are gone
+	th.mu.Unlock()
+	c := th.dial(t, "room=c1&since=3")
+	if e := read(t, c); e.Type != "resync" {
+		t.Fatalf("got %+v; want resync", e)
+	}
+}
+
+func TestStalledSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
+	th := newTestHub(t, Options{})
+	// The stalled subscriber never reads and has a tiny receive buffer, so
+	// the server's writes to it soon block and its queue fills.
+	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		c, err := net.Dial(network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(4096)
+		}
+		return c, err
+	}}
+	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
+	stalled, _, err := dialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.Close()
+	fast := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 2)
+	const n = 600
+	big := strings.Repeat("x", 32<<10) // 600 × 32 KB: more than socket buffers hold
+	got := make(chan struct{}, n)
+	go func() {
+		defer close(got)
+		for i := 0; i < n; i++ {
+			fast.SetReadDeadline(time.Now().Add(20 * time.Second))
+			if _, _, err := fast.ReadMessage(); err != nil {
+				return
+			}
+			got <- struct{}{}
+		}
+	}()
+	for i := int64(1); i <= n; i++ {
+		e := ev(i, "comment.created", "")
+		e.Data = json.RawMessage(`"` + big + `"`)
+		th.hub.Publish(e)
+		time.Sleep(time.Millisecond) // a steady stream, not one burst
+	}
+	count := 0
+	for range got {
+		count++
+	}
+	if count != n {
+		t.Fatalf("the reading subscriber got %d of %d events", count, n)
+	}
+	if th.hub.Stats().DroppedSlow.Load() != 1 {
+		t.Errorf("dropped as slow = %d; want 1 (the stalled subscriber)", th.hub.Stats().DroppedSlow.Load())
+	}
+}
+
+func TestShutdownSendsGoingAway(t *testing.T) {
+	th := newTestHub(t, Options{})
+	c := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 1)
+	done := make(chan struct{})
+	go func() { th.hub.Close(); close(done) }()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err := c.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Fatalf("read after Close = %v; want close 1001", err)
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return")
+	}
+}
+
+func TestOversizedClientFrameEndsTheConnection(t *testing.T) {
+	th := newTestHub(t, Options{ReadLimit: 1024})
+	c := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 1)
+	c.WriteMessage(websocket.TextMessage, []byte(strings.Repeat("a", 4096)))
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err := c.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseMessageTooBig {
+		t.Fatalf("read = %v; want close 1009 (message too big)", err)
+	}
+}
