@@ -68,7 +68,7 @@ func TestDraftFormErrorsAreSummarisedAndNothingTypedIsLost(t *testing.T) {
 		"kind": {"policy"}, "default_locale": {"en"}, "langs": {"en", "fr"},
 		"summary.en": {"My typed summary"}, "title.fr": {"Titre seulement en français"},
 		"sections.0.body.en": {"A body without heading"},
-		"questions.0.kind": {"single"}, "questions.0.options.en": {"Only one <option>"},
+		"questions.0.kind":   {"single"}, "questions.0.options.en": {"Only one <option>"},
 		"opens_at": {"not a date"}, "closes_at": {"2031-04-01T17:00"}, "action": {"save"},
 	}
 	got := e.as("staffA").post("/manage/consultations", form)
