@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,9 +89,18 @@ var localizedField = regexp.MustCompile(`^(title|summary|body|sections\.\d+\.(?:
 
 // anchorErrors points each error at the element that shows it: a field
 // written per language at its main-language input, a choice option at the
-// question's option list, with the inline message moved there too.
-func anchorErrors(summary []fieldError, inline map[string]string, mainLang string, extra map[string]string) []fieldError {
+// question's option list (the inline message moves there too), and any
+// key in extra at the id it names. Each summary entry is prefixed with
+// the field's name, since one message ("This is required.") may be about
+// many fields; inline messages stand beside their field and need none.
+func anchorErrors(loc *i18n.Localizer, summary []fieldError, inline map[string]string, mainLang string, extra map[string]string) []fieldError {
 	for i, e := range summary {
+		if e.Field == "" {
+			continue
+		}
+		if label := fieldLabel(loc, e.Field, extra); label != "" {
+			summary[i].Message = loc.T("ManageErrorIn", map[string]any{"Field": label, "Message": e.Message})
+		}
 		if id, ok := extra[e.Field]; ok {
 			summary[i].Field = id
 			continue
@@ -105,6 +115,27 @@ func anchorErrors(summary []fieldError, inline map[string]string, mainLang strin
 		}
 	}
 	return summary
+}
+
+var listField = regexp.MustCompile(`^(sections|documents|questions|decisions)\.(\d+)\.([a-z_]+)`)
+
+// fieldLabel names a field of the staff forms for the error summary:
+// "Title", "Section 2 heading". Keys that are not form fields (question
+// ids on the assisted form) are named by extra's "label:" entries.
+func fieldLabel(loc *i18n.Localizer, key string, extra map[string]string) string {
+	if l, ok := extra["label:"+key]; ok {
+		return l
+	}
+	id := "ManageLabel_" + key
+	var data map[string]any
+	if m := listField.FindStringSubmatch(key); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		id, data = "ManageLabel_"+m[1]+"_"+m[3], map[string]any{"N": n + 1}
+	}
+	if l := loc.T(id, data); l != id {
+		return l
+	}
+	return ""
 }
 
 // langInfo is a content language as the forms show it.

@@ -134,10 +134,11 @@ func (s *Server) renderAssisted(w http.ResponseWriter, r *http.Request, status i
 		for i, q := range c.Questions {
 			order[i] = q.ID
 			extra[q.ID] = "answer-" + q.ID
+			extra["label:"+q.ID] = loc.T("ManageQuestionN", map[string]any{"N": i + 1})
 		}
 		var summary []fieldError
 		summary, v.Inline = s.formErrors(r, err, order)
-		p.Errors = anchorErrors(summary, v.Inline, c.DefaultLocale, extra)
+		p.Errors = anchorErrors(loc, summary, v.Inline, c.DefaultLocale, extra)
 		p.Title = loc.T("ManageErrorPrefix") + " " + title
 	}
 	s.render(w, r, status, "manage-assisted", p)

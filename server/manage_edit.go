@@ -162,7 +162,7 @@ func (s *Server) renderDraftForm(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		var summary []fieldError
 		summary, v.Inline = s.formErrors(r, err, f.fieldOrder())
-		p.Errors = anchorErrors(summary, v.Inline, f.DefaultLocale, nil)
+		p.Errors = anchorErrors(loc, summary, v.Inline, f.DefaultLocale, nil)
 		p.Title = loc.T("ManageErrorPrefix") + " " + title
 	}
 	s.render(w, r, status, "manage-edit", p)

@@ -127,7 +127,7 @@ func (s *Server) renderOutcomeForm(w http.ResponseWriter, r *http.Request, statu
 		}
 		var summary []fieldError
 		summary, v.Inline = s.formErrors(r, err, f.fieldOrder())
-		p.Errors = anchorErrors(summary, v.Inline, f.Main, extra)
+		p.Errors = anchorErrors(loc, summary, v.Inline, f.Main, extra)
 		p.Title = loc.T("ManageErrorPrefix") + " " + title
 	}
 	s.render(w, r, status, "manage-outcome", p)

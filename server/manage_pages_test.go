@@ -79,7 +79,7 @@ func TestDraftFormErrorsAreSummarisedAndNothingTypedIsLost(t *testing.T) {
 		`class="error-summary"`, "<title>Error:",
 		`href="#title-en"`, "Give a title in the consultation&#39;s main language.",
 		`href="#sections.0.heading-en"`, `href="#questions.0.prompt-en"`, `href="#questions.0.options-en"`,
-		`href="#opens_at"`, "Enter a real date and time",
+		`href="#opens_at"`, "Opening date: Enter a real date and time", "Section 1 heading: This is required.",
 		`id="title-en"`, `id="opens_at-error"`,
 		`value="Titre seulement en français"`, ">My typed summary</textarea>", ">A body without heading</textarea>",
 		"Only one &lt;option&gt;</textarea>", `value="not a date"`,
