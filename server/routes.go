@@ -35,6 +35,17 @@ func (s *Server) routeTable() []route {
 		// Citizen pages: accounts, responding, discussion, own contributions.
 
 		// Staff pages (under /manage).
+		{"GET", "/manage", s.handleManageList},
+		{"GET", "/manage/consultations/new", s.handleManageNew},
+		{"POST", "/manage/consultations", s.handleManageCreate},
+		{"GET", "/manage/consultations/{id}", s.handleManageConsultation},
+		{"GET", "/manage/consultations/{id}/edit", s.handleManageEdit},
+		{"POST", "/manage/consultations/{id}", s.handleManageUpdate},
+		{"POST", "/manage/consultations/{id}/status", s.handleManageStatus},
+		{"GET", "/manage/consultations/{id}/outcome", s.handleManageOutcome},
+		{"POST", "/manage/consultations/{id}/outcome", s.handleManageOutcomePublish},
+		{"GET", "/manage/consultations/{id}/assisted", s.handleManageAssisted},
+		{"POST", "/manage/consultations/{id}/assisted", s.handleManageAssistedSubmit},
 
 		// JSON API.
 		{"GET", "/api/v1/openapi.json", s.handleOpenAPI},
