@@ -14,7 +14,7 @@ import (
 var (
 	// {{.L.T "Key"}}, {{$p.L.N "Key" .Count}}, loc.T("Key"), rq.loc.T("Key" …)
 	templateKey = regexp.MustCompile(`\.L\.[TN] "([A-Za-z0-9_]+)"`)
-	goCallKey   = regexp.MustCompile(`\.(?:T|N)\("([A-Za-z0-9_]+)"`)
+	goCallKey   = regexp.MustCompile(`\.(?:T|N)\("([A-Za-z0-9_]+)"[,)]`)
 	// Message ids passed to domain errors and problems: "ErrSomething".
 	goErrKey = regexp.MustCompile(`"(Err[A-Z][A-Za-z0-9]+)"`)
 	// Keys built at run time from a prefix and an enumerated value.
@@ -22,6 +22,9 @@ var (
 		"Status_draft", "Status_scheduled", "Status_open", "Status_closed", "Status_outcome_published",
 		"Kind_policy", "Kind_codesign", "Stance_for", "Stance_against", "Stance_neutral",
 		"Removed_hidden", "Removed_deleted",
+		"ManageConfirm_open", "ManageConfirm_closed",
+		"ManageStatusWord_draft", "ManageStatusWord_scheduled", "ManageStatusWord_open",
+		"ManageStatusWord_closed", "ManageStatusWord_outcome_published",
 	}
 )
 
