@@ -54,7 +54,7 @@ func TestOutcomePageLinksDecisionsToComments(t *testing.T) {
 	p := e.client().get("/consultations/" + demoOutcome + "/outcome")
 	p.wantStatus(t, http.StatusOK)
 	p.mustContain(t, "We asked", "You said", "We did", "kerb-protected lanes", "Protected lanes on the ring road")
-	links := regexp.MustCompile(`href="/consultations/` + demoOutcome + `#comment-([0-9A-Z]+)"`).FindAllStringSubmatch(p.Body, -1)
+	links := regexp.MustCompile(`href="/consultations/`+demoOutcome+`#comment-([0-9A-Z]+)"`).FindAllStringSubmatch(p.Body, -1)
 	if len(links) != 2 {
 		t.Fatalf("%d links to comments; want 2", len(links))
 	}
