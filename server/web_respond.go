@@ -284,6 +284,15 @@ func (s *Server) renderRespondErrors(w http.ResponseWriter, r *http.Request, c *
 	order = append(order, "anonymous")
 	summary, inline := s.formErrors(r, err, order)
 	v := s.respondView(r, c, n.Answers, n.Anonymous && user(r) != nil, inline)
+	// Say which question each summary entry is about: several may read
+	// "Answer this question".
+	for i, e := range summary {
+		for _, q := range v.Questions {
+			if e.Field == q.Field {
+				summary[i].Message = reqOf(r).loc.T("QuestionError", map[string]any{"N": q.Number, "Message": e.Message})
+			}
+		}
+	}
 	p := s.newPage(r, reqOf(r).loc.T("ErrorPrefix")+" "+v.Title.Text, v)
 	p.Errors = summary
 	s.render(w, r, http.StatusBadRequest, "web-respond", p)

@@ -26,6 +26,7 @@
     var live = document.createElement("p");
     live.className = "visually-hidden";
     live.setAttribute("aria-live", "polite");
+    info.classList.add("visually-hidden"); // the live count below replaces it
     info.parentNode.insertBefore(shown, info.nextSibling);
     info.parentNode.insertBefore(live, shown.nextSibling);
     var timer;
