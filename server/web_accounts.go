@@ -35,7 +35,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		Locale: reqOf(r).loc.Tag, Role: consultations.RoleCitizen,
 	})
 	if err != nil {
-		s.accountError(w, r, err, "web-register", "RegisterTitle", f, []string{"email", "password", "display_name"})
+		s.accountError(w, r, err, "web-register", "RegisterTitle", f, []string{"email", "display_name", "password"})
 		return
 	}
 	s.startSession(w, r, u, f.Return)
@@ -80,9 +80,10 @@ func (s *Server) accountError(w http.ResponseWriter, r *http.Request, err error,
 		s.fail(w, r, err)
 		return
 	}
+	summary, inline := s.formErrors(r, err, order)
+	f.Inline = inline
 	p := s.accountPage(r, titleID, f)
-	p.Errors, f.Inline = s.formErrors(r, err, order)
-	p.Data = f
+	p.Errors = summary
 	p.Title = reqOf(r).loc.T("ErrorPrefix") + " " + p.Title
 	_, status, _, _ := classify(err)
 	s.render(w, r, status, tmpl, p)

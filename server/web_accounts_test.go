@@ -56,7 +56,7 @@ func TestRegisterValidationKeepsWhatWasTyped(t *testing.T) {
 		want                     []string
 	}{
 		{"everything missing", "", "", "", []string{`href="#email"`, `href="#password"`, `href="#display_name"`, "Enter your email address"}},
-		{"short password", "a@example.com", "short", "Me", []string{`href="#password"`, "at least 8 characters", `value="a@example.com"`, `value="Me"`}},
+		{"short password", "a@example.com", "short", "Me", []string{`href="#password"`, "Use 8 to 128 characters", "at least 8 characters", `value="a@example.com"`, `value="Me"`}},
 		{"long password", "a@example.com", strings.Repeat("x", 129), "Me", []string{"128 characters or fewer"}},
 		{"bad email", "not-an-email", "long enough", "Me", []string{`href="#email"`, `value="not-an-email"`}},
 		{"email taken", demoCitizen, "long enough", "Me", []string{"already exists"}},

@@ -52,10 +52,12 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 		return c
 	}
 	var data struct {
+		Name          string
 		Responses     []myResponse
 		Contributions []myContribution
 		Notifications []myNotification
 	}
+	data.Name = isolate(u.DisplayName)
 	responses, err := s.store.ResponsesByUser(ctx, u.ID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -86,6 +88,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 		if n.ConsultationID != nil {
 			if c := find(*n.ConsultationID); c != nil {
 				mn.Slug, mn.Title = c.Slug, pickLocal(c.Title, lang, c.DefaultLocale)
+				mn.Title.Text = isolate(mn.Title.Text)
 			}
 		}
 		data.Notifications = append(data.Notifications, mn)
@@ -133,3 +136,8 @@ func (s *Server) handleMyResponseDelete(w http.ResponseWriter, r *http.Request) 
 	}
 	http.Redirect(w, r, "/me#responses", http.StatusSeeOther)
 }
+
+// isolate wraps user or staff text that goes inside a translated sentence
+// in Unicode directional isolates, the plain-text form of <bdi>, so that a
+// right-to-left name does not reorder the sentence around it.
+func isolate(s string) string { return "\u2068" + s + "\u2069" }
