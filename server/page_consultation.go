@@ -11,13 +11,21 @@ type consultationView struct {
 	C          *consultations.Consultation
 	Status     consultations.Status
 	Open       bool
+	NotYetOpen bool
 	San        *consultations.Sanitizer
 	Threads    []consultations.Thread
 	NextCursor string
 	Supported  map[string]bool
+	Mine       map[string]bool // ids of the viewer's own contributions
+	Form       commentForm     // what the viewer typed, after an error
+	Idem       string          // one key for whichever form on the page is sent
+	SignInURL  string
+
+	CommentLimit     int
+	CommentLimitText string // the limit formatted for the reader's language
 }
 
-// loadConsultationPage finds a consultation by slug that the viewer may see.
+// visibleConsultation finds a consultation by slug that the viewer may see.
 func (s *Server) visibleConsultation(r *http.Request, slug string) (*consultations.Consultation, error) {
 	c, err := s.store.ConsultationBySlug(r.Context(), slug)
 	if err != nil {
@@ -31,16 +39,37 @@ func (s *Server) visibleConsultation(r *http.Request, slug string) (*consultatio
 
 func (s *Server) consultationView(r *http.Request, c *consultations.Consultation) (*consultationView, error) {
 	now := s.store.Now()
-	v := &consultationView{C: c, Status: c.EffectiveStatus(now), Open: c.AcceptsInput(now), San: s.store.Sanitizer()}
+	v := &consultationView{C: c, Status: c.EffectiveStatus(now), Open: c.AcceptsInput(now), NotYetOpen: now.Before(c.OpensAt),
+		San: s.store.Sanitizer(), SignInURL: signInURL("/consultations/" + c.Slug + "#discussion-title"),
+		CommentLimit: consultations.MaxCommentLen, CommentLimitText: formatCount(reqOf(r).loc.Tag, consultations.MaxCommentLen)}
 	var err error
 	v.Threads, v.NextCursor, err = s.store.ThreadPage(r.Context(), user(r), c.ID, r.URL.Query().Get("after"), 50)
 	if err != nil {
 		return nil, err
 	}
-	if u := user(r); u != nil && c.Kind == consultations.KindCodesign {
+	u := user(r)
+	if u == nil {
+		return v, nil
+	}
+	if c.Kind == consultations.KindCodesign {
 		if v.Supported, err = s.store.SupportedBy(r.Context(), u.ID, c.ID); err != nil {
 			return nil, err
 		}
+	}
+	v.Mine = map[string]bool{}
+	for i := range v.Threads {
+		t := &v.Threads[i]
+		if t.IsBy(u) {
+			v.Mine[t.ID] = true
+		}
+		for j := range t.Replies {
+			if t.Replies[j].IsBy(u) {
+				v.Mine[t.Replies[j].ID] = true
+			}
+		}
+	}
+	if v.Open {
+		v.Idem = randomToken()
 	}
 	return v, nil
 }

@@ -33,6 +33,21 @@ func (s *Server) routeTable() []route {
 		{"GET", "/language", s.handleLanguage},
 
 		// Citizen pages: accounts, responding, discussion, own contributions.
+		{"GET", "/register", s.handleRegisterForm},
+		{"POST", "/register", s.handleRegister},
+		{"GET", "/sign-in", s.handleSignInForm},
+		{"POST", "/sign-in", s.handleSignIn},
+		{"POST", "/sign-out", s.handleSignOut},
+		{"GET", "/consultations/{slug}/respond", s.handleRespondForm},
+		{"POST", "/consultations/{slug}/respond", s.handleRespond},
+		{"GET", "/consultations/{slug}/respond/done", s.handleRespondDone},
+		{"GET", "/consultations/{slug}/outcome", s.handleOutcomePage},
+		{"GET", "/consultations/{slug}/comments", s.handleCommentsRedirect},
+		{"POST", "/consultations/{slug}/comments", s.handleCommentPost},
+		{"POST", "/comments/{id}/delete", s.handleCommentDelete},
+		{"POST", "/ideas/{id}/support", s.handleIdeaSupport},
+		{"GET", "/me", s.handleMe},
+		{"POST", "/me/responses/{id}/delete", s.handleMyResponseDelete},
 
 		// Staff pages (under /manage).
 		{"GET", "/manage", s.handleManageList},

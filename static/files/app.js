@@ -1,0 +1,56 @@
+// Consult: small progressive enhancements. Every page works without this.
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "en";
+
+  // Move focus to the error summary so screen readers announce it.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
+  // Character counters: the limit is always printed; this adds a live count.
+  // The visible count updates at once; screen readers hear it once typing pauses.
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  function say(el, over, n) {
+    var form = plural && plural.select(n) === "one" ? "one" : "other";
+    var key = (over ? "over-" : "") + form;
+    var text = el.getAttribute("data-" + key) || "";
+    return text.replace("{n}", n.toLocaleString(lang));
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-maxlength]"), function (area) {
+    var info = document.getElementById(area.id + "-info");
+    if (!info) return;
+    var max = parseInt(area.getAttribute("data-maxlength"), 10);
+    var shown = document.createElement("p");
+    shown.className = "char-count";
+    shown.setAttribute("aria-hidden", "true");
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    info.classList.add("visually-hidden"); // the live count below replaces it
+    info.parentNode.insertBefore(shown, info.nextSibling);
+    info.parentNode.insertBefore(live, shown.nextSibling);
+    var timer;
+    function update(announce) {
+      var left = max - area.value.replace(/\r\n/g, "\n").length;
+      var text = say(info, left < 0, Math.abs(left));
+      shown.textContent = text;
+      shown.classList.toggle("over", left < 0);
+      area.classList.toggle("input-error", left < 0);
+      clearTimeout(timer);
+      if (announce) timer = setTimeout(function () { live.textContent = text; }, 1000);
+    }
+    area.addEventListener("input", function () { update(true); });
+    update(false);
+  });
+
+  // Ask before deleting; without JavaScript a confirmation page asks instead.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (!question) return;
+    if (!window.confirm(question)) { e.preventDefault(); return; }
+    var ok = document.createElement("input");
+    ok.type = "hidden"; ok.name = "confirm"; ok.value = "1";
+    form.appendChild(ok);
+  });
+})();
