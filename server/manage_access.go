@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
@@ -200,12 +199,3 @@ func (s *Server) langChoices(inUse []string, skip []string) []langInfo {
 	return s.langInfos(tags, "")
 }
 
-// excerpt shortens a contribution for a list.
-func excerpt(text string, n int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	r := []rune(text)
-	if len(r) <= n {
-		return text
-	}
-	return strings.TrimSpace(string(r[:n])) + "…"
-}

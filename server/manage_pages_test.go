@@ -287,7 +287,7 @@ func TestOutcomeErrorsKeepWhatWasTyped(t *testing.T) {
 	}
 }
 
-var referencePattern = regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}`)
+var shownReference = regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}`)
 
 func TestStaffEnterAnAssistedResponseAndSeeItsReference(t *testing.T) {
 	e := newManageEnv(t)
@@ -301,14 +301,14 @@ func TestStaffEnterAnAssistedResponseAndSeeItsReference(t *testing.T) {
 	q := e.openA.Questions
 	answers := url.Values{"token": {m[1]}, "answer." + q[0].ID: {"By telephone: more buses"}, "answer." + q[1].ID: {q[1].Options[0].ID}}
 	first := b.post(path, answers)
-	ref := referencePattern.FindString(first.Body)
+	ref := shownReference.FindString(first.Body)
 	if first.Status != http.StatusOK || ref == "" {
 		t.Fatalf("status %d, reference %q\n%s", first.Status, ref, first.Body)
 	}
 	assertContains(t, first.Body, "Response saved")
 	// Sending the same form again (a double click, a reload) stores nothing twice.
 	second := b.post(path, answers)
-	if got := referencePattern.FindString(second.Body); got != ref {
+	if got := shownReference.FindString(second.Body); got != ref {
 		t.Errorf("resent form shows reference %q; want %q", got, ref)
 	}
 	c := e.reload(e.openA.ID)

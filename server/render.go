@@ -164,10 +164,7 @@ type localized struct {
 func templateFuncs(assets *static.Assets) template.FuncMap {
 	return template.FuncMap{
 		"asset": assets.URL,
-		"pick": func(t consultations.LocalText, lang, fallback string) localized {
-			text, got := t.Pick(lang, fallback)
-			return localized{Text: text, Lang: got, Fallback: got != lang, Dir: i18n.Dir(got)}
-		},
+		"pick":  pickLocal,
 		// richText renders staff-written plain text as paragraphs with links.
 		"richText": func(s *consultations.Sanitizer, text string) template.HTML {
 			return template.HTML(s.HTML(text))
