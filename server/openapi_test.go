@@ -1,12 +1,16 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/consult-platform/consult/consultations"
 )
 
 // openAPIDoc is the part of an OpenAPI 3.1 document the checks read.
@@ -204,3 +208,141 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestAPIAnswersMatchTheirDocumentedSchemas checks real answers against
+// the document's response schemas, so that the description cannot drift
+// from what the server sends: required properties present, no property
+// undocumented, and types as declared.
+func TestAPIAnswersMatchTheirDocumentedSchemas(t *testing.T) {
+	doc, _, e := loadOpenAPI(t)
+	idea := e.comment(asAuthor, e.codesign.ID, consultations.NewComment{Kind: consultations.KindIdea, Title: "Idea", Body: "Details"})
+	resp, err := e.store.SubmitResponse(context.Background(), e.users[asAuthor], e.policy.ID, e.policyAnswers(), consultations.IdemKey{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		method, path, role string
+		body               any
+		schema             string
+	}{
+		{"GET", "/api/v1/consultations", asAnon, nil, "ConsultationList"},
+		{"GET", "/api/v1/consultations/" + e.policy.ID, asAnon, nil, "Consultation"},
+		{"GET", "/api/v1/consultations/" + e.policy.ID + "/comments", asAnon, nil, "CommentList"},
+		{"GET", "/api/v1/consultations/" + e.past.ID + "/outcome", asAnon, nil, "Outcome"},
+		{"GET", "/api/v1/comments/" + idea.ID, asAnon, nil, "Comment"},
+		{"GET", "/api/v1/responses/" + resp.ID, asAuthor, nil, "Response"},
+		{"GET", "/api/v1/me", asStaff, nil, "Me"},
+		{"GET", "/api/v1/me/contributions", asAuthor, nil, "Contributions"},
+		{"GET", "/api/v1/me/notifications", asCitizen, nil, "NotificationList"},
+		{"GET", "/api/v1/organisations", asAnon, nil, "OrganisationList"},
+		{"POST", "/api/v1/comments/" + idea.ID + "/support", asCitizen, nil, "SupportState"},
+		{"POST", "/api/v1/consultations/" + e.policy.ID + "/responses", asAnon, e.policyAnswers(), "ResponseReceipt"},
+		{"POST", "/api/v1/consultations/" + e.policy.ID + "/comments", asCitizen, map[string]string{"body": "Hello"}, "Comment"},
+		{"POST", "/api/v1/consultations", asStaff, apiDraft(e.org.ID), "Consultation"},
+		{"POST", "/api/v1/accounts", asAnon, map[string]string{"email": "schema@example.org", "password": "long enough", "display_name": "S"}, "User"},
+		{"POST", "/api/v1/tokens", asAnon, map[string]string{"email": "schema@example.org", "password": "long enough"}, "Token"},
+		{"POST", "/api/v1/consultations", asCitizen, apiDraft(e.org.ID), "Error"},
+		{"POST", "/api/v1/consultations/" + e.policy.ID + "/comments", asCitizen, `{"body":1}`, "Error"},
+	}
+	for _, c := range cases {
+		rec := e.call(c.method, c.path, c.role, c.body)
+		if rec.Code >= 300 && c.schema != "Error" {
+			t.Errorf("%s %s = %d %s", c.method, c.path, rec.Code, rec.Body.String())
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		conformsTo(t, doc, c.method+" "+c.path, map[string]any{"$ref": "#/components/schemas/" + c.schema}, v)
+	}
+}
+
+// conformsTo checks v against a schema, as far as the document uses
+// JSON Schema: $ref, type, properties, required, items,
+// additionalProperties and enum.
+func conformsTo(t *testing.T, doc openAPIDoc, where string, schema map[string]any, v any) {
+	t.Helper()
+	if ref, ok := schema["$ref"].(string); ok {
+		var s map[string]any
+		json.Unmarshal(doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")], &s)
+		conformsTo(t, doc, where, s, v)
+		return
+	}
+	if enum, ok := schema["enum"].([]any); ok {
+		found := false
+		for _, x := range enum {
+			found = found || x == v
+		}
+		if !found {
+			t.Errorf("%s: %v is not one of %v", where, v, enum)
+		}
+	}
+	types := map[string]bool{}
+	switch ty := schema["type"].(type) {
+	case string:
+		types[ty] = true
+	case []any:
+		for _, x := range ty {
+			types[x.(string)] = true
+		}
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		if len(types) > 0 && !types["object"] {
+			t.Errorf("%s: got an object; want %v", where, schema["type"])
+			return
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for _, r := range asList(schema["required"]) {
+			if _, ok := v[r]; !ok {
+				t.Errorf("%s: required property %s is missing", where, r)
+			}
+		}
+		for k, x := range v {
+			if p, ok := props[k].(map[string]any); ok {
+				conformsTo(t, doc, where+"."+k, p, x)
+			} else if extra, ok := schema["additionalProperties"].(map[string]any); ok {
+				conformsTo(t, doc, where+"."+k, extra, x)
+			} else if props != nil {
+				t.Errorf("%s: property %s is not documented", where, k)
+			}
+		}
+	case []any:
+		if len(types) > 0 && !types["array"] {
+			t.Errorf("%s: got an array; want %v", where, schema["type"])
+			return
+		}
+		if items, ok := schema["items"].(map[string]any); ok {
+			for i, x := range v {
+				conformsTo(t, doc, where+"["+strconv.Itoa(i)+"]", items, x)
+			}
+		}
+	case string:
+		if len(types) > 0 && !types["string"] {
+			t.Errorf("%s: got string %q; want %v", where, v, schema["type"])
+		}
+	case float64:
+		if len(types) > 0 && !types["integer"] && !types["number"] {
+			t.Errorf("%s: got number %v; want %v", where, v, schema["type"])
+		}
+	case bool:
+		if len(types) > 0 && !types["boolean"] {
+			t.Errorf("%s: got boolean; want %v", where, schema["type"])
+		}
+	case nil:
+		if len(types) > 0 && !types["null"] {
+			t.Errorf("%s: got null; want %v", where, schema["type"])
+		}
+	}
+}
+
+func asList(v any) []string {
+	var out []string
+	for _, x := range asAnyList(v) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func asAnyList(v any) []any { l, _ := v.([]any); return l }
