@@ -277,5 +277,5 @@ func fieldName(list string, i int, field string) string {
 
 func safeURL(u string) bool {
 	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "/")) &&
-		!strings.HasPrefix(u, "//") && len(u) <= 2000 && !strings.ContainsAny(u, " \"<>\n\r\t")
+		!strings.HasPrefix(u, "//") && len(u) <= 2000 && !strings.ContainsAny(u, " \"<>\n\r\t\\")
 }

@@ -29,12 +29,38 @@ func NewSanitizer() *Sanitizer {
 }
 
 // PlainText removes all markup from s and returns plain text (entities
-// decoded), which is what Consult stores: never raw HTML.
+// decoded), which is what Consult stores: never raw HTML. Decoding can
+// turn escaped markup ("&lt;script&gt;") into real markup, so it strips
+// again until nothing changes. It also drops the bidirectional override
+// and embedding controls, which can make text read backwards (a spoofing
+// trick); isolates, which cannot leak, are kept.
 func (s *Sanitizer) PlainText(in string) string {
-	if !strings.ContainsAny(in, "<>&") {
-		return in
+	in = bidiControls.Replace(in)
+	for range 8 {
+		if !strings.ContainsAny(in, "<>&") {
+			return in
+		}
+		out := html.UnescapeString(s.strip.Sanitize(in))
+		if out == in {
+			return out
+		}
+		in = out
 	}
-	return html.UnescapeString(s.strip.Sanitize(in))
+	return strings.ReplaceAll(in, "<", "")
+}
+
+var bidiControls = strings.NewReplacer("\u202a", "", "\u202b", "", "\u202c", "", "\u202d", "", "\u202e", "")
+
+// LocalText is PlainText for every language of t.
+func (s *Sanitizer) LocalText(t LocalText) LocalText {
+	if t == nil {
+		return nil
+	}
+	out := make(LocalText, len(t))
+	for tag, text := range t {
+		out[tag] = s.PlainText(text)
+	}
+	return out
 }
 
 var urlPattern = regexp.MustCompile(`https?://[^\s<>"'\x60]+[^\s<>"'\x60.,;:!?)\]]`)

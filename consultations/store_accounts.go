@@ -60,6 +60,13 @@ func (s *Store) Organisations(ctx context.Context) ([]Organisation, error) {
 // CreateUser registers an account. Only citizens register themselves;
 // other roles are made by operators (consult user create).
 func (s *Store) CreateUser(ctx context.Context, a NewAccount) (*User, error) {
+	return s.CreateUserOnce(ctx, a, IdemKey{})
+}
+
+// CreateUserOnce is CreateUser for a client that may retry: a call whose
+// key was already used makes nothing and returns ErrIdempotentReplay.
+func (s *Store) CreateUserOnce(ctx context.Context, a NewAccount, key IdemKey) (*User, error) {
+	a.DisplayName = s.san.PlainText(a.DisplayName)
 	a.normalise()
 	if err := a.validate(); err != nil {
 		return nil, err
@@ -78,6 +85,9 @@ func (s *Store) CreateUser(ctx context.Context, a NewAccount) (*User, error) {
 	}
 	u.PasswordHash = hash
 	err = s.write(ctx, func(tx *sqlx.Tx) error {
+		if err := s.claimKey(ctx, tx, key, "user:"+u.ID); err != nil {
+			return err
+		}
 		_, err := tx.NamedExecContext(ctx, `INSERT INTO users (`+userColumns+`)
 			VALUES (:id, :email, :password_hash, :display_name, :role, :org_id, :locale, :created_at)`, u)
 		return err
@@ -221,6 +231,15 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 		return nil, err
 	}
 	return &row.User, nil
+}
+
+// DeleteAPIToken revokes a bearer token. Revoking one that is unknown or
+// already revoked is not an error.
+func (s *Store) DeleteAPIToken(ctx context.Context, token string) error {
+	return s.write(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM api_tokens WHERE hash = ?`), hashSecret(token))
+		return err
+	})
 }
 
 // SecretKey returns the installation's random key for signing CSRF tokens,

@@ -16,6 +16,13 @@ const consultationColumns = `id, org_id, slug, kind, status, default_locale, tit
 
 // CreateConsultation saves a new draft for the actor's organisation.
 func (s *Store) CreateConsultation(ctx context.Context, actor *User, d Draft) (*Consultation, error) {
+	return s.CreateConsultationOnce(ctx, actor, d, IdemKey{})
+}
+
+// CreateConsultationOnce is CreateConsultation for a client that may
+// retry: a call whose key was already used makes nothing and returns
+// ErrIdempotentReplay.
+func (s *Store) CreateConsultationOnce(ctx context.Context, actor *User, d Draft, key IdemKey) (*Consultation, error) {
 	if actor == nil {
 		return nil, Errorf(EUNAUTHENTICATED, "ErrSignInRequired")
 	}
@@ -25,6 +32,7 @@ func (s *Store) CreateConsultation(ctx context.Context, actor *User, d Draft) (*
 	if !actor.IsStaffOf(d.OrgID) || d.OrgID == "" {
 		return nil, Errorf(EFORBIDDEN, "ErrNotStaffOfOrg")
 	}
+	d.sanitize(s.san)
 	d.normalise()
 	if err := d.validate(); err != nil {
 		return nil, err
@@ -36,6 +44,9 @@ func (s *Store) CreateConsultation(ctx context.Context, actor *User, d Draft) (*
 	}
 	c.apply(d)
 	err := s.write(ctx, func(tx *sqlx.Tx) error {
+		if err := s.claimKey(ctx, tx, key, "consultation:"+c.ID); err != nil {
+			return err
+		}
 		if _, err := tx.NamedExecContext(ctx, `INSERT INTO consultations (`+consultationColumns+`) VALUES (
 			:id, :org_id, :slug, :kind, :status, :default_locale, :title, :summary, :body, :opens_at, :closes_at,
 			:allow_anonymous, :premoderation, :created_by, :created_at, :updated_at, :response_count, :comment_count,
@@ -104,6 +115,7 @@ func (s *Store) UpdateConsultation(ctx context.Context, actor *User, id string, 
 		return nil, Errorf(ECONFLICT, "ErrEditAfterOpen")
 	}
 	d.OrgID = c.OrgID
+	d.sanitize(s.san)
 	d.normalise()
 	if err := d.validate(); err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ func (s *Store) PublishOutcome(ctx context.Context, actor *User, id string, o Ou
 	if st := c.EffectiveStatus(s.now()); st != StatusClosed && st != StatusOutcomePublished {
 		return nil, Errorf(ECONFLICT, "ErrOutcomeBeforeClose")
 	}
+	o.sanitize(s.san)
 	if err := o.validate(); err != nil {
 		return nil, err
 	}

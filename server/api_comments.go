@@ -75,6 +75,20 @@ func (s *Server) replayed(w http.ResponseWriter, r *http.Request, key consultati
 			return true
 		}
 		s.writeJSON(w, http.StatusCreated, responseReceipt(resp))
+	case "consultation":
+		c, err := s.store.Consultation(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return true
+		}
+		s.writeJSON(w, http.StatusCreated, c)
+	case "user":
+		u, err := s.store.User(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return true
+		}
+		s.writeJSON(w, http.StatusCreated, u)
 	default:
 		s.fail(w, r, errors.New("unknown idempotency ref "+ref))
 	}
@@ -112,4 +126,29 @@ func (s *Server) handleAPICommentCreate(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, cm)
+}
+
+// handleAPICommentGet shows one comment, reply or idea: published ones to
+// everyone, a pending one to its author only, a removed one as a notice
+// without its text.
+func (s *Server) handleAPICommentGet(w http.ResponseWriter, r *http.Request) {
+	cm, err := s.store.Comment(r.Context(), user(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, cm)
+}
+
+// handleAPICommentDelete lets an author delete their own contribution.
+func (s *Server) handleAPICommentDelete(w http.ResponseWriter, r *http.Request) {
+	if user(r) == nil {
+		s.fail(w, r, errSignInRequired)
+		return
+	}
+	if err := s.store.DeleteComment(r.Context(), user(r), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

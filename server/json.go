@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -61,18 +63,37 @@ func decodeJSON(r *http.Request, dst any) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return invalidField(name, "ErrUnknownField")
+		case strings.Contains(err.Error(), "parsing time") || strings.Contains(err.Error(), "Time.UnmarshalJSON"):
+			return invalidField(failingField(body, dst), "ErrTimeFormat")
 		default:
-			var tpe interface{ Error() string }
-			if errors.As(err, &tpe) && strings.Contains(err.Error(), "parsing time") {
-				return invalidField("", "ErrTimeFormat")
-			}
-			return invalidFieldData("", "ErrJSONInvalid", map[string]any{"Detail": fmt.Sprint(err)})
+			return invalidFieldData(failingField(body, dst), "ErrJSONInvalid", map[string]any{"Detail": fmt.Sprint(err)})
 		}
 	}
 	if dec.More() {
 		return invalidField("", "ErrJSONTrailing")
 	}
 	return nil
+}
+
+// failingField finds the top-level field of a JSON object that dst's type
+// cannot take, for decoding errors that do not name it (a malformed time).
+func failingField(body []byte, dst any) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: obj[k]})
+		if json.Unmarshal(one, reflect.New(reflect.TypeOf(dst).Elem()).Interface()) != nil {
+			return k
+		}
+	}
+	return ""
 }
 
 func invalidField(field, messageID string) error { return invalidFieldData(field, messageID, nil) }

@@ -75,6 +75,22 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/consultations/{id}/responses", s.handleAPIResponseCreate},
 
 		// JSON API: the rest.
+		{"PUT", "/api/v1/consultations/{id}", s.handleAPIConsultationUpdate},
+		{"POST", "/api/v1/consultations/{id}/assisted-responses", s.handleAPIAssistedResponseCreate},
+		{"GET", "/api/v1/consultations/{id}/outcome", s.handleAPIOutcomeGet},
+		{"PUT", "/api/v1/consultations/{id}/outcome", s.handleAPIOutcomePublish},
+		{"GET", "/api/v1/comments/{id}", s.handleAPICommentGet},
+		{"DELETE", "/api/v1/comments/{id}", s.handleAPICommentDelete},
+		{"POST", "/api/v1/comments/{id}/support", s.handleAPISupportAdd},
+		{"DELETE", "/api/v1/comments/{id}/support", s.handleAPISupportRemove},
+		{"GET", "/api/v1/responses/{id}", s.handleAPIResponseGet},
+		{"DELETE", "/api/v1/responses/{id}", s.handleAPIResponseDelete},
+		{"GET", "/api/v1/me", s.handleAPIMe},
+		{"GET", "/api/v1/me/contributions", s.handleAPIMyContributions},
+		{"GET", "/api/v1/me/notifications", s.handleAPINotifications},
+		{"POST", "/api/v1/me/notifications/read", s.handleAPINotificationsRead},
+		{"GET", "/api/v1/organisations", s.handleAPIOrganisations},
+		{"DELETE", "/api/v1/tokens/current", s.handleAPITokenRevoke},
 	}
 }
 
