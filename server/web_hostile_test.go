@@ -24,7 +24,7 @@ func TestHostileTextIsRenderedEscaped(t *testing.T) {
 			e := newWebEnv(t)
 			cl := e.client()
 			cl.get("/register")
-			cl.post("/register", url.Values{"email": {"evil@example.com"}, "password": {"long enough"}, "display_name": {evil}}).wantStatus(t, http.StatusSeeOther)
+			cl.post("/register", url.Values{"email": {"evil@example.com"}, "password": {"long enough"}, "display_name": {"Eve " + evil}}).wantStatus(t, http.StatusSeeOther)
 			cl.get("/")
 			cl.postComment(demoPolicy, url.Values{"body": {"Comment " + evil}})
 			cl.postComment(demoIdeas, url.Values{"kind": {"idea"}, "title": {"Idea " + evil}, "body": {"Body " + evil}})
