@@ -107,8 +107,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Language", p.Lang)
 	h.Add("Vary", "Cookie, Accept-Language")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	writeBody(w, r, status, buf.Bytes())
 }
 
 // renderError shows an error page with a message the reader can act on.
