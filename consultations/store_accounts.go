@@ -207,19 +207,26 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID string) (string, time
 }
 
 // TokenUser returns the user a live bearer token belongs to.
+// Its answer may be up to tokenCacheTTL old.
 func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
+	hash := hashSecret(token)
+	now := s.now()
+	if u, ok := s.tokens.get(hash, now); ok {
+		return u, nil
+	}
 	var row struct {
 		User
 		ExpiresAt time.Time `db:"expires_at"`
 	}
 	err := s.db.Reader.GetContext(ctx, &row, s.q(`SELECT u.id, u.email, u.password_hash, u.display_name, u.role, u.org_id, u.locale, u.created_at,
-		t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), hashSecret(token))
-	if errors.Is(err, sql.ErrNoRows) || err == nil && s.now().After(row.ExpiresAt) {
+		t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), hash)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && now.After(row.ExpiresAt) {
 		return nil, Errorf(EUNAUTHENTICATED, "ErrTokenInvalid")
 	}
 	if err != nil {
 		return nil, err
 	}
+	s.tokens.put(hash, &row.User, row.ExpiresAt, now)
 	return &row.User, nil
 }
 

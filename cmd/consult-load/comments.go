@@ -31,6 +31,7 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	f.register(fs, 64, 30*time.Second)
 	consultation := fs.String("consultation", "", "id or slug of an open consultation (default: the first open policy consultation)")
 	textsPath := fs.String("texts", defaultTexts, "CSV of real comments (column \"text\")")
+	pid := fs.Int("pid", 0, "the server's process id, to report its CPU time and memory (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,6 +78,7 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	var stop atomic.Bool
 	timer := time.AfterFunc(f.duration, func() { stop.Store(true) })
 	defer timer.Stop()
+	proc := watchServer(*pid)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, cl := range clients {
@@ -108,6 +110,7 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "requests: %d in %s; responses:%s\n", total, elapsed.Round(time.Millisecond), status)
 	fmt.Fprintf(stdout, "throughput: %.0f durable comments/s (201s)\n", float64(ok)/elapsed.Seconds())
 	lat.report(stdout)
+	proc.report(stdout, len(lat), elapsed.Seconds())
 	return verifyDurable(ctx, t, c.ID, marker.ID, created, pending, stdout)
 }
 

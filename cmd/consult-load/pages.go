@@ -25,6 +25,7 @@ func runPages(ctx context.Context, args []string, stdout io.Writer) error {
 	var f loadFlags
 	f.register(fs, 8, 20*time.Second)
 	slug := fs.String("slug", "", "consultation slug (default: the first open policy consultation)")
+	pid := fs.Int("pid", 0, "the server's process id, to report its CPU time and memory (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +53,7 @@ func runPages(ctx context.Context, args []string, stdout io.Writer) error {
 	timer := time.AfterFunc(f.duration, func() { stop.Store(true) })
 	defer timer.Stop()
 	clients := make([]*pageClient, f.clients)
+	proc := watchServer(*pid)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range clients {
@@ -80,6 +82,7 @@ func runPages(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "throughput: %.0f pages/s; page size %d bytes\n", float64(len(lat))/elapsed.Seconds(), bytesRead/int64(len(lat)))
 	}
 	lat.report(stdout)
+	proc.report(stdout, len(lat), elapsed.Seconds())
 	if len(lat) == 0 {
 		return fmt.Errorf("no page was served")
 	}
