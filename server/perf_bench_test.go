@@ -23,6 +23,9 @@ import (
 const perfBody = "El Ayuntamiento ya tiene entre sus objetivos y tareas habituales limpiar las calles. " +
 	"Para hacer una propuesta, sería necesario algo tan básico como concretar qué medidas concretas de limpieza se solicitan."
 
+// perfDB is the database of the last perfServer, for its write figures.
+var perfDB *database.DB
+
 // perfServer is a server over a fresh database holding an open policy
 // consultation ("bench") with threads top-level comments, each with
 // replies replies.
@@ -34,6 +37,7 @@ func perfServer(tb testing.TB, threads, replies int) (*Server, *consultations.St
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	perfDB = db
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
@@ -111,9 +115,11 @@ func BenchmarkConsultationPage200Comments(b *testing.B) {
 }
 
 // BenchmarkAPIPostComment posts comments through the whole handler with a
-// bearer token and an Idempotency-Key each, as consult-load does.
+// bearer token and an Idempotency-Key each, as consult-load does, and
+// reports how many comments shared each commit.
 func BenchmarkAPIPostComment(b *testing.B) {
 	srv, store, c, u := perfServer(b, 0, 0)
+	before := perfDB.WriteStats()
 	token, _, err := store.CreateAPIToken(context.Background(), u.ID)
 	if err != nil {
 		b.Fatal(err)
@@ -137,4 +143,6 @@ func BenchmarkAPIPostComment(b *testing.B) {
 			}
 		}
 	})
+	after := perfDB.WriteStats()
+	b.ReportMetric(float64(after.Writes-before.Writes)/float64(after.Commits-before.Commits), "writes/commit")
 }

@@ -110,6 +110,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	elapsed := time.Since(start)
 	fmt.Fprintf(stdout, "seeded %d comments in %s (%.0f/s); page: /consultations/%s\n", done.Load(), elapsed.Round(time.Millisecond),
 		float64(done.Load())/elapsed.Seconds(), c.Slug)
+	fmt.Fprintf(stdout, "group commit: %s\n", db.WriteStats())
 	return nil
 }
 
