@@ -21,7 +21,7 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 	if actor == nil {
 		return nil, Errorf(EUNAUTHENTICATED, "ErrSignInToComment")
 	}
-	c, err := s.consultationRow(ctx, consultationID)
+	c, err := s.consultationGate(ctx, consultationID)
 	if err != nil {
 		return nil, err
 	}

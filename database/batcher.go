@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -29,6 +30,34 @@ type batcher struct {
 
 	mu     sync.RWMutex // mu guards closed
 	closed bool
+
+	stats WriteStats // written only by loop
+	smu   sync.Mutex // smu guards stats
+}
+
+// WriteStats describes group commit so far: how many writes shared how
+// many commits, and how many commits carried 1, 2-3, 4-7, 8-15, … writes
+// (Sizes[i] counts commits of 2^i to 2^(i+1)-1 writes).
+type WriteStats struct {
+	Writes  int64
+	Commits int64
+	Sizes   [12]int64
+}
+
+// WriteStats returns the group-commit figures since Open.
+func (db *DB) WriteStats() WriteStats {
+	db.batcher.smu.Lock()
+	defer db.batcher.smu.Unlock()
+	return db.batcher.stats
+}
+
+func (b *batcher) count(n int) {
+	bucket := bits.Len(uint(n)) - 1
+	b.smu.Lock()
+	b.stats.Writes += int64(n)
+	b.stats.Commits++
+	b.stats.Sizes[min(bucket, len(b.stats.Sizes)-1)]++
+	b.smu.Unlock()
 }
 
 func newBatcher(db *sqlx.DB, max int) *batcher {
@@ -132,7 +161,31 @@ func (b *batcher) run(batch []writeOp) {
 		}
 		return
 	}
+	b.count(len(batch))
 	for i, op := range batch {
 		op.done <- results[i]
 	}
+}
+
+// String shows the figures on one line, for logs and load reports.
+func (st WriteStats) String() string {
+	mean := 0.0
+	if st.Commits > 0 {
+		mean = float64(st.Writes) / float64(st.Commits)
+	}
+	out := fmt.Sprintf("%d writes in %d commits (%.1f per commit); commits by size:", st.Writes, st.Commits, mean)
+	for i, n := range st.Sizes {
+		if n == 0 {
+			continue
+		}
+		lo, hi := 1<<i, 1<<(i+1)-1
+		if i == len(st.Sizes)-1 {
+			out += fmt.Sprintf(" %d+:%d", lo, n)
+		} else if lo == hi {
+			out += fmt.Sprintf(" %d:%d", lo, n)
+		} else {
+			out += fmt.Sprintf(" %d-%d:%d", lo, hi, n)
+		}
+	}
+	return out
 }

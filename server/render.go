@@ -178,18 +178,10 @@ func templateFuncs(assets *static.Assets) template.FuncMap {
 			return m
 		},
 		"date": func(t time.Time, tz string) string {
-			loc, err := time.LoadLocation(tz)
-			if err != nil {
-				loc = time.UTC
-			}
-			return t.In(loc).Format("2 January 2006")
+			return t.In(location(tz)).Format("2 January 2006")
 		},
 		"datetime": func(t time.Time, tz string) string {
-			loc, err := time.LoadLocation(tz)
-			if err != nil {
-				loc = time.UTC
-			}
-			return t.In(loc).Format("2 January 2006, 15:04 MST")
+			return t.In(location(tz)).Format("2 January 2006, 15:04 MST")
 		},
 		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"add":     func(a, b int) int { return a + b },
@@ -203,6 +195,23 @@ func templateFuncs(assets *static.Assets) template.FuncMap {
 			return false
 		},
 	}
+}
+
+// locations remembers time zones by name: time.LoadLocation reads the
+// zone file from disk on every call, and pages call it for every date.
+var locations sync.Map // name → *time.Location
+
+// location returns the time zone tz, or UTC if tz is unknown.
+func location(tz string) *time.Location {
+	if l, ok := locations.Load(tz); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.UTC // not remembered: unknown names must not grow the map
+	}
+	locations.Store(tz, l)
+	return l
 }
 
 // safeReturn keeps a post-sign-in destination on this site: a path that

@@ -89,6 +89,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("group commit", "stats", a.db.WriteStats().String())
 	log.Info("stopped")
 	return nil
 }
