@@ -50,7 +50,6 @@ func (c *tokenCache) put(hash string, u *User, expiresAt, now time.Time) {
 	c.mu.Unlock()
 }
 
-
 // drop forgets one token, at once, when it is revoked on this node.
 func (c *tokenCache) drop(hash string) {
 	c.mu.Lock()
