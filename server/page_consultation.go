@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
+	"time"
 
 	"github.com/consult-platform/consult/consultations"
 )
@@ -75,16 +77,40 @@ func (s *Server) consultationView(r *http.Request, c *consultations.Consultation
 }
 
 func (s *Server) handleConsultationPage(w http.ResponseWriter, r *http.Request) {
+	// Readers who are not signed in all see the same page: serve it from
+	// the page cache when nothing has changed since it was rendered.
+	public := user(r) == nil
+	lang := reqOf(r).loc.Tag
+	key := r.URL.RequestURI() + "|" + lang
+	if public {
+		if p := s.pageCache.get(key, time.Now()); p != nil {
+			p.send(w, r)
+			return
+		}
+	}
 	c, err := s.visibleConsultation(r, r.PathValue("slug"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	version, epoch := s.pageCache.version(c.ID)
 	v, err := s.consultationView(r, c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	title, _ := c.Title.Pick(reqOf(r).loc.Tag, c.DefaultLocale)
-	s.render(w, r, http.StatusOK, "consultation", s.newPage(r, title, v))
+	title, _ := c.Title.Pick(lang, c.DefaultLocale)
+	p := s.newPage(r, title, v)
+	buf, err := s.renderPage("consultation", p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer bufPool.Put(buf)
+	if public {
+		s.pageCache.put(key, &cachedPage{
+			body: bytes.Clone(buf.Bytes()), lang: lang, consultationID: c.ID, version: version, epoch: epoch, created: time.Now(),
+		})
+	}
+	s.sendHTML(w, r, http.StatusOK, lang, buf.Bytes())
 }

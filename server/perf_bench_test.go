@@ -146,3 +146,19 @@ func BenchmarkAPIPostComment(b *testing.B) {
 	after := perfDB.WriteStats()
 	b.ReportMetric(float64(after.Writes-before.Writes)/float64(after.Commits-before.Commits), "writes/commit")
 }
+
+// BenchmarkConsultationPage200CommentsUncached renders the page every
+// time, as for a signed-in reader or after every change.
+func BenchmarkConsultationPage200CommentsUncached(b *testing.B) {
+	srv, _, _, _ := perfServer(b, 50, 3)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		srv.Changed("")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("GET", "/consultations/bench", nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}

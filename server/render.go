@@ -89,25 +89,42 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 // render executes a page into a buffer first, so a template error never
 // sends half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := s.pages.pages[name]
-	if !ok {
-		s.fail(w, r, fmt.Errorf("no template %q", name))
-		return
-	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+	buf, err := s.renderPage(name, p)
+	if err != nil {
 		s.log.Error("render", "page", name, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	defer bufPool.Put(buf)
+	s.sendHTML(w, r, status, p.Lang, buf.Bytes())
+}
+
+// renderPage executes a page into a pooled buffer; the caller puts it back.
+func (s *Server) renderPage(name string, p *page) (*bytes.Buffer, error) {
+	t, ok := s.pages.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		bufPool.Put(buf)
+		return nil, err
+	}
+	return buf, nil
+}
+
+func htmlHeaders(w http.ResponseWriter, lang string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Language", p.Lang)
+	h.Set("Content-Language", lang)
 	h.Add("Vary", "Cookie, Accept-Language")
-	writeBody(w, r, status, buf.Bytes())
+}
+
+func (s *Server) sendHTML(w http.ResponseWriter, r *http.Request, status int, lang string, body []byte) {
+	htmlHeaders(w, lang)
+	writeBody(w, r, status, body)
 }
 
 // renderError shows an error page with a message the reader can act on.

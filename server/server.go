@@ -44,6 +44,8 @@ type Server struct {
 	handler http.Handler
 	routes  []route
 
+	pageCache *pageCache
+
 	draining atomic.Bool
 }
 
@@ -62,8 +64,9 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	}
 	s := &Server{
 		cfg: cfg, store: store, i18n: bundle, assets: assets, log: log, csrfKey: key,
-		limits:  newRateLimiter(cfg.RateLimits),
-		metrics: newMetrics(prometheus.NewRegistry()),
+		limits:    newRateLimiter(cfg.RateLimits),
+		pageCache: newPageCache(2*time.Second, 1000),
+		metrics:   newMetrics(prometheus.NewRegistry()),
 	}
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
@@ -74,6 +77,16 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Changed tells the server that a consultation changed, so pages built
+// before the change are not served again.
+func (s *Server) Changed(consultationID string) {
+	if consultationID == "" {
+		s.pageCache.invalidateAll()
+		return
+	}
+	s.pageCache.invalidate(consultationID)
+}
 
 // Drain makes /readyz answer 503 so a load balancer stops sending new
 // requests before shutdown.

@@ -109,6 +109,7 @@ func advanceSchedules(ctx context.Context, srv *server.Server, a *app) {
 				continue
 			}
 			for _, c := range changed {
+				srv.Changed(c.ID)
 				a.log.Info("consultation status changed by schedule", "id", c.ID, "status", c.Status)
 			}
 		}
