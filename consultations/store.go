@@ -16,6 +16,7 @@ type Store struct {
 	san   *Sanitizer
 	Now   func() time.Time // the clock; tests may replace it
 	Times SessionTimes
+	pub   Publisher // receives committed events; nil: nobody watches
 }
 
 // SessionTimes bounds how long a signed-in session lasts.
