@@ -43,9 +43,9 @@ type Publisher interface {
 // How much history a reconnecting watcher can catch up on; beyond it the
 // watcher is told to reload.
 const (
-	eventsKept     = 10000          // per consultation
+	eventsKept     = 10000 // per consultation
 	eventsMaxAge   = 7 * 24 * time.Hour
-	eventsReplayed = 1000           // at most this many in one catch-up
+	eventsReplayed = 1000            // at most this many in one catch-up
 	eventsPruneMod = eventsKept / 10 // prune every this many events
 )
 
