@@ -63,16 +63,20 @@ type LiveComment struct {
 	Stance       Stance        `json:"stance,omitempty"`
 	Title        string        `json:"title,omitempty"`
 	Body         string        `json:"body"`
+	Locale       string        `json:"locale"`
 	Status       CommentStatus `json:"status"`
 	SupportCount int           `json:"support_count"`
 	ReplyCount   int           `json:"reply_count"`
 	CreatedAt    time.Time     `json:"created_at"`
+	// CommentCount is the consultation's count of published comments
+	// once this change is made.
+	CommentCount int `json:"comment_count"`
 }
 
 func liveComment(c *Comment) LiveComment {
 	return LiveComment{
 		ID: c.ID, ParentID: c.ParentID, AuthorName: c.AuthorName, Kind: c.Kind, Stance: c.Stance,
-		Title: c.Title, Body: c.Body, Status: c.Status, SupportCount: c.SupportCount, ReplyCount: c.ReplyCount,
+		Title: c.Title, Body: c.Body, Locale: c.Locale, Status: c.Status, SupportCount: c.SupportCount, ReplyCount: c.ReplyCount,
 		CreatedAt: c.CreatedAt,
 	}
 }
@@ -157,6 +161,34 @@ func (s *Store) LastSeq(ctx context.Context, consultationID string) (int64, erro
 	return last, err
 }
 
+// LiveState is a consultation's counts and status as of its event Seq,
+// read in one snapshot: a page that shows them and then follows the live
+// events after Seq misses nothing.
+type LiveState struct {
+	Seq           int64     `db:"seq"`
+	Status        Status    `db:"status"`
+	OpensAt       time.Time `db:"opens_at"`
+	ClosesAt      time.Time `db:"closes_at"`
+	ResponseCount int       `db:"response_count"`
+	CommentCount  int       `db:"comment_count"`
+}
+
+// LiveState reads the consultation's state and latest event number
+// together.
+func (s *Store) LiveState(ctx context.Context, consultationID string) (LiveState, error) {
+	var st LiveState
+	err := s.get(ctx, s.db.Reader, &st, "ErrConsultationNotFound", `SELECT
+		COALESCE((SELECT last_seq FROM event_seqs e WHERE e.consultation_id = c.id), 0) AS seq,
+		status, opens_at, closes_at, response_count, comment_count FROM consultations c WHERE c.id = ?`, consultationID)
+	return st, err
+}
+
+// Apply brings c's counts and status up to st.
+func (st LiveState) Apply(c *Consultation) {
+	c.Status, c.OpensAt, c.ClosesAt = st.Status, st.OpensAt, st.ClosesAt
+	c.ResponseCount, c.CommentCount = st.ResponseCount, st.CommentCount
+}
+
 // PruneEvents forgets events older than a week; watchers who were away
 // longer reload the page instead of catching up.
 func (s *Store) PruneEvents(ctx context.Context) error {
@@ -173,7 +205,11 @@ func (s *Store) recordCommentCreated(ctx context.Context, tx *sqlx.Tx, cm *Comme
 	if cm.Status != CommentPublished && cm.AuthorID != nil {
 		audience = *cm.AuthorID
 	}
-	return s.RecordEvent(ctx, tx, cm.ConsultationID, EventCommentCreated, liveComment(cm), audience)
+	lc := liveComment(cm)
+	if err := s.commentCount(ctx, tx, cm.ConsultationID, &lc.CommentCount); err != nil {
+		return err
+	}
+	return s.RecordEvent(ctx, tx, cm.ConsultationID, EventCommentCreated, lc, audience)
 }
 
 // commentInTx reads a comment as the transaction sees it.
@@ -186,20 +222,27 @@ func (s *Store) commentInTx(ctx context.Context, tx *sqlx.Tx, id string) (*Comme
 // RecordCommentHidden reports, inside tx, that a comment was taken down
 // (hidden by a moderator, or deleted by its author): watchers put the
 // removal notice in its place. Call it after changing the comment's status
-// in the same transaction. Only the id and new status travel, never text.
+// in the same transaction (and after moving the consultation's
+// comment_count, which the event carries). Only the id, the new status and
+// the count travel, never text.
 func (s *Store) RecordCommentHidden(ctx context.Context, tx *sqlx.Tx, commentID string) error {
 	c, err := s.commentInTx(ctx, tx, commentID)
 	if err != nil {
 		return err
 	}
+	var n int
+	if err := s.commentCount(ctx, tx, c.ConsultationID, &n); err != nil {
+		return err
+	}
 	return s.RecordEvent(ctx, tx, c.ConsultationID, EventCommentHidden,
-		map[string]any{"id": c.ID, "parent_id": c.ParentID, "status": c.Status}, "")
+		map[string]any{"id": c.ID, "parent_id": c.ParentID, "status": c.Status, "comment_count": n}, "")
 }
 
 // RecordCommentRestored reports, inside tx, that a comment is public
 // again (restored after review, or approved from pre-moderation): watchers
 // show it in place of the notice, or add it. Call it after changing the
-// comment's status in the same transaction.
+// comment's status (and the consultation's comment_count) in the same
+// transaction.
 func (s *Store) RecordCommentRestored(ctx context.Context, tx *sqlx.Tx, commentID string) error {
 	c, err := s.commentInTx(ctx, tx, commentID)
 	if err != nil {
@@ -208,7 +251,15 @@ func (s *Store) RecordCommentRestored(ctx context.Context, tx *sqlx.Tx, commentI
 	if c.Status != CommentPublished {
 		return nil
 	}
-	return s.RecordEvent(ctx, tx, c.ConsultationID, EventCommentRestored, liveComment(c), "")
+	lc := liveComment(c)
+	if err := s.commentCount(ctx, tx, c.ConsultationID, &lc.CommentCount); err != nil {
+		return err
+	}
+	return s.RecordEvent(ctx, tx, c.ConsultationID, EventCommentRestored, lc, "")
+}
+
+func (s *Store) commentCount(ctx context.Context, tx *sqlx.Tx, consultationID string, n *int) error {
+	return tx.GetContext(ctx, n, s.q(`SELECT comment_count FROM consultations WHERE id = ?`), consultationID)
 }
 
 // recordResponseCount reports the consultation's response count as the

@@ -132,7 +132,7 @@ func TestEachChangeRecordsItsEvent(t *testing.T) {
 	if string(rec.events[1].Data) != fmt.Sprintf(`{"id":%q,"support_count":1}`, idea.ID) {
 		t.Errorf("support.changed data = %s", rec.events[1].Data)
 	}
-	if string(rec.events[2].Data) != fmt.Sprintf(`{"id":%q,"parent_id":null,"status":"deleted"}`, idea.ID) {
+	if string(rec.events[2].Data) != fmt.Sprintf(`{"comment_count":0,"id":%q,"parent_id":null,"status":"deleted"}`, idea.ID) {
 		t.Errorf("comment.hidden data = %s; want the id and status, no text", rec.events[2].Data)
 	}
 	if string(rec.events[3].Data) != `{"status":"closed"}` {
