@@ -22,7 +22,7 @@ func (s *Server) newLive() {
 		// Clients only send pongs and close frames: a small read buffer
 		// each; writes of queued events bypass the write buffer, which is
 		// borrowed from a shared pool only for replays.
-		ReadBufferSize:  512,
+		ReadBufferSize:  256,
 		WriteBufferSize: 4096,
 		WriteBufferPool: &sync.Pool{},
 		CheckOrigin:     s.sameOrigin,
