@@ -18,6 +18,7 @@ type Store struct {
 	Times SessionTimes
 
 	tokens *tokenCache // recently used bearer tokens
+	pub    Publisher   // receives committed events; nil: nobody watches
 }
 
 // SessionTimes bounds how long a signed-in session lasts.

@@ -13,6 +13,25 @@ import (
 // ErrClosed is returned for writes submitted after Close.
 var ErrClosed = errors.New("database: closed")
 
+// hooks holds the after-commit functions of the write op now running in
+// each open batch transaction: *sqlx.Tx → *[]func().
+var hooks sync.Map
+
+// AfterCommit registers fn to run once the transaction tx, given to a
+// Write function, has committed. Functions run on the writer goroutine in
+// the order they were registered, across the writes of a batch, before
+// those writes return; they never run when the write fails or the
+// transaction rolls back. fn must be quick and must not write.
+// AfterCommit panics when tx did not come from Write.
+func AfterCommit(tx *sqlx.Tx, fn func()) {
+	v, ok := hooks.Load(tx)
+	if !ok {
+		panic("database: AfterCommit outside a Write")
+	}
+	list := v.(*[]func())
+	*list = append(*list, fn)
+}
+
 type writeOp struct {
 	ctx  context.Context
 	fn   func(tx *sqlx.Tx) error
@@ -127,13 +146,21 @@ func (b *batcher) run(batch []writeOp) {
 		return
 	}
 	single := len(batch) == 1
+	var committed []func() // after-commit hooks of the writes that succeeded, in order
+	opHooks := new([]func())
+	hooks.Store(tx, opHooks)
+	defer hooks.Delete(tx)
 	for i, op := range batch {
+		*opHooks = (*opHooks)[:0]
 		if err := op.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
 		if single {
 			results[i] = op.fn(tx)
+			if results[i] == nil {
+				committed = append(committed, *opHooks...)
+			}
 			continue
 		}
 		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
@@ -149,6 +176,9 @@ func (b *batcher) run(batch []writeOp) {
 		if _, err := tx.Exec("RELEASE SAVEPOINT w"); err != nil && results[i] == nil {
 			results[i] = err
 		}
+		if results[i] == nil {
+			committed = append(committed, *opHooks...)
+		}
 	}
 	if single && results[0] != nil {
 		tx.Rollback()
@@ -162,6 +192,9 @@ func (b *batcher) run(batch []writeOp) {
 		return
 	}
 	b.count(len(batch))
+	for _, fn := range committed {
+		fn()
+	}
 	for i, op := range batch {
 		op.done <- results[i]
 	}

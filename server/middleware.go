@@ -23,7 +23,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errForbiddenCrossOrigin)
 	}))
-	h := s.identify(s.spoilOnWrites(next))
+	h := s.identify(next)
 	h = s.rateLimit(h)
 	h = cop.Handler(h)
 	h = s.limitBody(h)

@@ -25,6 +25,8 @@ type consultationView struct {
 
 	CommentLimit     int
 	CommentLimitText string // the limit formatted for the reader's language
+
+	LiveSeq int64 // the page shows the consultation as of this live event
 }
 
 // visibleConsultation finds a consultation by slug that the viewer may see.
@@ -40,11 +42,18 @@ func (s *Server) visibleConsultation(r *http.Request, slug string) (*consultatio
 }
 
 func (s *Server) consultationView(r *http.Request, c *consultations.Consultation) (*consultationView, error) {
+	// Counts and status as of a known event, read before the threads, so
+	// that live updates from there on miss nothing (repeats are ignored).
+	live, err := s.store.LiveState(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	live.Apply(c)
 	now := s.store.Now()
 	v := &consultationView{C: c, Status: c.EffectiveStatus(now), Open: c.AcceptsInput(now), NotYetOpen: now.Before(c.OpensAt),
 		San: s.store.Sanitizer(), SignInURL: signInURL("/consultations/" + c.Slug + "#discussion-title"),
-		CommentLimit: consultations.MaxCommentLen, CommentLimitText: formatCount(reqOf(r).loc.Tag, consultations.MaxCommentLen)}
-	var err error
+		CommentLimit: consultations.MaxCommentLen, CommentLimitText: formatCount(reqOf(r).loc.Tag, consultations.MaxCommentLen),
+		LiveSeq: live.Seq}
 	v.Threads, v.NextCursor, err = s.store.ThreadPage(r.Context(), user(r), c.ID, r.URL.Query().Get("after"), 50)
 	if err != nil {
 		return nil, err

@@ -104,14 +104,3 @@ func (p *cachedPage) send(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write(p.body)
 }
-
-// spoilOnWrites marks every cached page stale after any request that may
-// have changed something, until changes are reported per consultation.
-func (s *Server) spoilOnWrites(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r)
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			s.pageCache.invalidateAll()
-		}
-	})
-}

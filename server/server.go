@@ -13,7 +13,9 @@ import (
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/consult-platform/consult/i18n"
+	"github.com/consult-platform/consult/server/live"
 	"github.com/consult-platform/consult/static"
+	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -45,6 +47,8 @@ type Server struct {
 	routes  []route
 
 	pageCache *pageCache
+	hub       *live.Hub // pushes committed events to websocket watchers
+	upgrader  *websocket.Upgrader
 
 	draining atomic.Bool
 }
@@ -71,6 +75,7 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
+	s.newLive()
 	s.handler = s.buildHandler()
 	return s, nil
 }
@@ -106,6 +111,18 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 }
 
-// Shutdown releases what the server holds beyond the HTTP listener (live
-// connections, once there are any). Call it after Drain.
-func (s *Server) Shutdown(ctx context.Context) {}
+// Shutdown closes every live websocket with "going away" (1001), which
+// http.Server.Shutdown does not do for hijacked connections, and waits for
+// them to end or ctx to expire. Call it after Drain.
+func (s *Server) Shutdown(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		s.hub.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Warn("live connections still closing at shutdown deadline")
+	}
+}
