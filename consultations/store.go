@@ -16,6 +16,8 @@ type Store struct {
 	san   *Sanitizer
 	Now   func() time.Time // the clock; tests may replace it
 	Times SessionTimes
+
+	screener Screener // screens new contributions; see SetScreener
 }
 
 // SessionTimes bounds how long a signed-in session lasts.
