@@ -18,7 +18,7 @@ import (
 // records about it.
 type queueKey struct {
 	kind, id, consultationID, orgID, authorID, locale string
-	campaignID                                         string
+	campaignID                                        string
 }
 
 // enqueue adds flags to the subject's open item, creating it if needed,
