@@ -1,6 +1,9 @@
 package moderation
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Error codes, the same strings as the JSON API's error codes.
 const (
@@ -48,4 +51,13 @@ func (p problems) err() error {
 		return nil
 	}
 	return &Error{Code: EINVALID, MessageID: "ErrInvalidInput", Fields: p}
+}
+
+// ErrorCode returns err's code when it is a moderation *Error, else "".
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
 }

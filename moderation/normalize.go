@@ -17,6 +17,7 @@ import (
 type Token struct {
 	Text       string
 	Start, End int
+	Spaced     bool // joined from letters written apart ("s h i t")
 }
 
 // lookAlikes maps letters that readers take for Latin ones (after case
@@ -183,7 +184,7 @@ func joinSpacedLetters(toks []Token) []Token {
 			for _, t := range toks[i:j] {
 				b.WriteString(t.Text)
 			}
-			out = append(out, Token{Text: finishToken([]rune(b.String()), true), Start: toks[i].Start, End: toks[j-1].End})
+			out = append(out, Token{Text: finishToken([]rune(b.String()), true), Start: toks[i].Start, End: toks[j-1].End, Spaced: true})
 			i = j
 			continue
 		}

@@ -145,6 +145,9 @@ func (s *Service) Scopes(ctx context.Context, moderatorID string) ([]string, err
 // SetScopes limits a moderator to orgs (none: every organisation). Admins
 // only; audited.
 func (s *Service) SetScopes(ctx context.Context, actor *Actor, moderatorID string, orgs []string) error {
+	if actor == nil {
+		return errorf(EUNAUTHENTICATED, "ErrSignInRequired")
+	}
 	if !actor.IsAdmin() {
 		return errorf(EFORBIDDEN, "ErrModAdminsOnly")
 	}

@@ -319,3 +319,13 @@ func (s *Service) Report(ctx context.Context, actor *Actor, kind, id, reason, te
 func (s *Service) claimLapsed(t *time.Time, now time.Time) bool {
 	return t == nil || t.Before(now.Add(-s.Limits.ClaimFor))
 }
+
+// OpenItemFor returns the id of a subject's open queue item, or "".
+func (s *Service) OpenItemFor(ctx context.Context, kind, id string) (string, error) {
+	var ids []string
+	err := s.db.Reader.SelectContext(ctx, &ids, s.q(`SELECT id FROM mod_items WHERE subject_kind = ? AND subject_id = ? AND status = 'open'`), kind, id)
+	if err != nil || len(ids) == 0 {
+		return "", err
+	}
+	return ids[0], nil
+}

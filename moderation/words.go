@@ -97,6 +97,7 @@ type Match struct {
 // not match "ass". It is safe for concurrent use once built.
 type Matcher struct {
 	byFirst map[string][]phrase
+	singles []phrase // one-word phrases, looked for inside spaced-out letters
 }
 
 type phrase struct {
@@ -117,7 +118,11 @@ func NewMatcher(words []WatchedWord) *Matcher {
 		if len(toks) == 0 {
 			continue
 		}
-		m.byFirst[toks[0]] = append(m.byFirst[toks[0]], phrase{tokens: toks, word: w.Word, action: w.Action, locale: w.Locale})
+		p := phrase{tokens: toks, word: w.Word, action: w.Action, locale: w.Locale}
+		m.byFirst[toks[0]] = append(m.byFirst[toks[0]], p)
+		if len(toks) == 1 && utf8.RuneCountInString(toks[0]) >= 3 {
+			m.singles = append(m.singles, p)
+		}
 	}
 	return m
 }
@@ -129,10 +134,21 @@ func (m *Matcher) Find(toks []Token, locale string) []Match {
 		return nil
 	}
 	lang, _, _ := strings.Cut(strings.ToLower(locale), "-")
+	applies := func(p phrase) bool {
+		return p.locale == "" || strings.EqualFold(p.locale, locale) || strings.EqualFold(p.locale, lang)
+	}
 	var out []Match
 	for i, t := range toks {
+		if t.Spaced {
+			// "a l a w s u i t": the letters of "a lawsuit" run together.
+			for _, p := range m.singles {
+				if p.tokens[0] != t.Text && applies(p) && strings.Contains(t.Text, p.tokens[0]) {
+					out = append(out, Match{Word: p.word, Action: p.action, Start: t.Start, End: t.End})
+				}
+			}
+		}
 		for _, p := range m.byFirst[t.Text] {
-			if p.locale != "" && !strings.EqualFold(p.locale, locale) && !strings.EqualFold(p.locale, lang) {
+			if !applies(p) {
 				continue
 			}
 			if i+len(p.tokens) > len(toks) {

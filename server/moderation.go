@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/consult-platform/consult/moderation"
@@ -15,9 +16,26 @@ func wireModeration(store *consultations.Store) *moderation.Service {
 	mod := moderation.New(store.Database(), moderationContent{store})
 	store.SetScreener(func(ctx context.Context, tx *sqlx.Tx, sub consultations.Submission) (consultations.Verdict, error) {
 		v, err := mod.Screen(ctx, tx, moderation.Submission(sub))
-		return consultations.Verdict(v), err
+		return consultations.Verdict(v), asDomainError(err)
 	})
 	return mod
+}
+
+// asDomainError turns a moderation refusal into the consultations error
+// the comment forms already know how to show beside their fields.
+func asDomainError(err error) error {
+	var me *moderation.Error
+	if !errors.As(err, &me) {
+		return err
+	}
+	de := &consultations.Error{Code: me.Code, Message: consultations.Message{ID: me.MessageID, Data: me.Data}}
+	for f, id := range me.Fields {
+		if de.Fields == nil {
+			de.Fields = map[string]consultations.Message{}
+		}
+		de.Fields[f] = consultations.Message{ID: id, Data: me.Data}
+	}
+	return de
 }
 
 // moderationContent lets moderation change contributions through the
