@@ -98,6 +98,9 @@ func wordRune(r rune) bool {
 // unspaced reports whether r's script writes words without spaces; each of
 // its characters is then a token of its own.
 func unspaced(r rune) bool {
+	if r < 0x0E00 { // before Thai: Latin, Greek, Cyrillic, Arabic, Indic…
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
 

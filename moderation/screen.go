@@ -176,7 +176,7 @@ func (s *Service) placeInCampaign(ctx context.Context, tx *sqlx.Tx, sub Submissi
 			Campaign  *string `db:"campaign_id"`
 		}
 		if err := tx.SelectContext(ctx, &candidates, s.q(`SELECT g.subject_id, g.signature, g.campaign_id FROM mod_signatures g
-			WHERE g.subject_id IN (SELECT DISTINCT subject_id FROM mod_lsh WHERE consultation_id = ? AND bucket IN (`+marks(Bands)+`) LIMIT 64)`), args...); err != nil {
+			WHERE g.subject_id IN (SELECT DISTINCT subject_id FROM mod_lsh WHERE consultation_id = ? AND bucket IN (`+marks(Bands)+`) LIMIT 32)`), args...); err != nil {
 			return place, err
 		}
 		best, bestSim := -1, NearDuplicate
@@ -210,11 +210,14 @@ func (s *Service) placeInCampaign(ctx context.Context, tx *sqlx.Tx, sub Submissi
 				return place, err
 			}
 		}
-		for _, b := range buckets {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO mod_lsh (consultation_id, bucket, subject_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
-				sub.ConsultationID, b, sub.ID); err != nil {
-				return place, err
-			}
+		rows := make([]string, Bands)
+		args = args[:0]
+		for i, b := range buckets {
+			rows[i] = "(?, ?, ?)"
+			args = append(args, sub.ConsultationID, b, sub.ID)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO mod_lsh (consultation_id, bucket, subject_id) VALUES `+strings.Join(rows, ", ")+` ON CONFLICT DO NOTHING`), args...); err != nil {
+			return place, err
 		}
 	}
 	var campaign *string

@@ -176,3 +176,8 @@ func addQuery(path, kv string) string {
 func (v *modQueueView) ClaimedByMe(it moderation.Item) bool {
 	return it.ClaimedBy != nil && *it.ClaimedBy == v.Me
 }
+
+// NextURL is the link to the queue's next page, with the same filters.
+func (v *modQueueView) NextURL() string {
+	return addQuery(v.FilterPath, "cursor="+url.QueryEscape(v.NextCursor))
+}
