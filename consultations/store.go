@@ -17,6 +17,9 @@ type Store struct {
 	Now   func() time.Time // the clock; tests may replace it
 	Times SessionTimes
 
+	tokens *tokenCache // recently used bearer tokens
+	pub    Publisher   // receives committed events; nil: nobody watches
+
 	screener Screener // screens new contributions; see SetScreener
 }
 
@@ -30,9 +33,10 @@ type SessionTimes struct {
 // NewStore returns a Store over db.
 func NewStore(db *database.DB, san *Sanitizer) *Store {
 	return &Store{
-		db:  db,
-		san: san,
-		Now: func() time.Time { return time.Now().UTC() },
+		db:     db,
+		san:    san,
+		tokens: newTokenCache(),
+		Now:    func() time.Time { return time.Now().UTC() },
 		Times: SessionTimes{
 			Idle:     2 * time.Hour,
 			Absolute: 12 * time.Hour,

@@ -162,18 +162,28 @@ func (s *Store) SetModerationStatus(ctx context.Context, tx *sqlx.Tx, kind, id, 
 		return before, err
 	}
 	was, is := before.Status == string(CommentPublished), status == string(CommentPublished)
-	if was == is {
-		return before, nil
+	if was != is {
+		var parent *string
+		if err := tx.GetContext(ctx, &parent, s.q(`SELECT parent_id FROM comments WHERE id = ?`), id); err != nil {
+			return before, err
+		}
+		delta := 1
+		if was {
+			delta = -1
+		}
+		if err := s.countComment(ctx, tx, &Comment{ConsultationID: before.ConsultationID, ParentID: parent}, delta); err != nil {
+			return before, err
+		}
 	}
-	var parent *string
-	if err := tx.GetContext(ctx, &parent, s.q(`SELECT parent_id FROM comments WHERE id = ?`), id); err != nil {
-		return before, err
+	// Live watchers learn of the change once it commits: a removal notice,
+	// or the comment as it now reads (approved, restored or redacted).
+	switch {
+	case status == string(CommentHidden) && before.Status != status:
+		return before, s.RecordCommentHidden(ctx, tx, id)
+	case is && (!was || body != ""):
+		return before, s.RecordCommentRestored(ctx, tx, id)
 	}
-	delta := 1
-	if was {
-		delta = -1
-	}
-	return before, s.countComment(ctx, tx, &Comment{ConsultationID: before.ConsultationID, ParentID: parent}, delta)
+	return before, nil
 }
 
 // NotifyModeration adds a notification about a moderation decision.

@@ -390,3 +390,32 @@ func TestNearDuplicateSubmissionsAreGroupedCountedAndDecidedTogether(t *testing.
 		t.Errorf("comment_count = %d; want 6", n)
 	}
 }
+
+func TestDecisionsReachLiveWatchersAsHiddenAndRestoredEvents(t *testing.T) {
+	e := newAPIEnv(t)
+	ctx := context.Background()
+	cm, decision := e.hiddenComment(asModerator)
+	a, err := e.srv.mod.FileAppeal(ctx, actorOf(e.users[asAuthor]), decision, "Please look again.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.srv.mod.DecideAppeal(ctx, actorOf(e.users[asAdmin]), a.ID, moderation.AppealDecisionInput{Outcome: "upheld", Response: "Fair."}); err != nil {
+		t.Fatal(err)
+	}
+	events, _, err := e.store.EventsSince(ctx, e.policy.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	for _, ev := range events {
+		if strings.Contains(string(ev.Data), cm.ID) && ev.Type != consultations.EventCommentCreated {
+			seen = append(seen, ev.Type)
+			if ev.Type == consultations.EventCommentHidden && strings.Contains(string(ev.Data), "speed limits") {
+				t.Errorf("the hidden event carries the text: %s", ev.Data)
+			}
+		}
+	}
+	if strings.Join(seen, ",") != "comment.hidden,comment.restored" {
+		t.Errorf("events = %v; want comment.hidden then comment.restored", seen)
+	}
+}

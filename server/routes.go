@@ -110,6 +110,9 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/organisations", s.handleAPIOrganisations},
 		{"DELETE", "/api/v1/tokens/current", s.handleAPITokenRevoke},
 
+		// Live updates.
+		{"GET", "/api/v1/consultations/{id}/live", s.handleAPILive},
+
 		// Moderation (issue 4): JSON API.
 		{"POST", "/api/v1/comments/{id}/reports", s.handleAPIReportCreate},
 		{"GET", "/api/v1/moderation/queue", s.handleAPIModerationQueue},
