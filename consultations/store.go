@@ -19,6 +19,8 @@ type Store struct {
 
 	tokens *tokenCache // recently used bearer tokens
 	pub    Publisher   // receives committed events; nil: nobody watches
+
+	screener Screener // screens new contributions; see SetScreener
 }
 
 // SessionTimes bounds how long a signed-in session lasts.

@@ -10,7 +10,7 @@ import (
 
 const commentColumns = `c.id, c.consultation_id, c.parent_id, c.author_id, COALESCE(u.display_name, '') AS author_name,
 	c.kind, c.stance, c.title, c.body, c.body_html, c.locale, c.status, c.channel, c.support_count, c.reply_count,
-	c.created_at, c.updated_at`
+	c.created_at, c.updated_at, c.moderation_category`
 
 const commentFrom = ` FROM comments c LEFT JOIN users u ON u.id = c.author_id`
 
@@ -62,6 +62,9 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 	}
 	err = s.write(ctx, func(tx *sqlx.Tx) error {
 		if err := s.claimKey(ctx, tx, key, "comment:"+cm.ID); err != nil {
+			return err
+		}
+		if err := s.screen(ctx, tx, actor, c, cm); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO comments (id, consultation_id, parent_id, thread_id, author_id, kind, stance, title, body, body_html, locale, status, channel, created_at, updated_at)

@@ -62,6 +62,24 @@ func (s *Server) routeTable() []route {
 		{"GET", "/manage/consultations/{id}/assisted", s.handleManageAssisted},
 		{"POST", "/manage/consultations/{id}/assisted", s.handleManageAssistedSubmit},
 
+		// Moderation (issue 4): pages.
+		{"GET", "/comments/{id}/report", s.handleReportForm},
+		{"POST", "/comments/{id}/report", s.handleReport},
+		{"GET", "/consultations/{slug}/moderation", s.handleModLogPage},
+		{"GET", "/me/moderation", s.handleMyModeration},
+		{"POST", "/me/moderation/{id}/appeal", s.handleMyAppeal},
+		{"GET", "/moderation", s.handleModQueue},
+		{"POST", "/moderation/items/{id}/claim", s.handleModClaim},
+		{"POST", "/moderation/items/{id}/decision", s.handleModDecision},
+		{"POST", "/moderation/bulk", s.handleModBulk},
+		{"GET", "/moderation/appeals", s.handleModAppeals},
+		{"POST", "/moderation/appeals/{id}/decision", s.handleModAppealDecision},
+		{"GET", "/manage/watched-words", s.handleModWords},
+		{"POST", "/manage/watched-words", s.handleModWordAdd},
+		{"POST", "/manage/watched-words/{id}/delete", s.handleModWordDelete},
+		{"GET", "/admin/audit", s.handleModAudit},
+		{"GET", "/admin/audit.csv", s.handleAuditCSV},
+
 		// JSON API.
 		{"GET", "/api/v1/openapi.json", s.handleOpenAPI},
 		{"POST", "/api/v1/accounts", s.handleAPIAccountCreate},
@@ -94,6 +112,25 @@ func (s *Server) routeTable() []route {
 
 		// Live updates.
 		{"GET", "/api/v1/consultations/{id}/live", s.handleAPILive},
+
+		// Moderation (issue 4): JSON API.
+		{"POST", "/api/v1/comments/{id}/reports", s.handleAPIReportCreate},
+		{"GET", "/api/v1/moderation/queue", s.handleAPIModerationQueue},
+		{"POST", "/api/v1/moderation/queue/{id}/claim", s.handleAPIModerationClaim},
+		{"POST", "/api/v1/moderation/queue/{id}/decision", s.handleAPIModerationDecision},
+		{"POST", "/api/v1/moderation/bulk-decisions", s.handleAPIModerationBulk},
+		{"GET", "/api/v1/consultations/{id}/moderation-log", s.handleAPIModerationLog},
+		{"GET", "/api/v1/me/moderation-decisions", s.handleAPIMyModerationDecisions},
+		{"POST", "/api/v1/moderation/decisions/{id}/appeal", s.handleAPIAppealCreate},
+		{"GET", "/api/v1/moderation/appeals", s.handleAPIAppealList},
+		{"POST", "/api/v1/moderation/appeals/{id}/decision", s.handleAPIAppealDecision},
+		{"POST", "/api/v1/moderation/suspensions", s.handleAPISuspensionCreate},
+		{"GET", "/api/v1/organisations/{id}/watched-words", s.handleAPIWatchedWordList},
+		{"POST", "/api/v1/organisations/{id}/watched-words", s.handleAPIWatchedWordCreate},
+		{"DELETE", "/api/v1/watched-words/{id}", s.handleAPIWatchedWordDelete},
+		{"GET", "/api/v1/moderation/audit", s.handleAPIAudit},
+		{"GET", "/api/v1/moderation/audit.csv", s.handleAuditCSV},
+		{"PUT", "/api/v1/moderation/moderators/{id}/scopes", s.handleAPIModeratorScopes},
 	}
 }
 

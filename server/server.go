@@ -13,6 +13,7 @@ import (
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/consult-platform/consult/i18n"
+	"github.com/consult-platform/consult/moderation"
 	"github.com/consult-platform/consult/server/live"
 	"github.com/consult-platform/consult/static"
 	"github.com/gorilla/websocket"
@@ -36,6 +37,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	store   *consultations.Store
+	mod     *moderation.Service
 	i18n    *i18n.Bundle
 	assets  *static.Assets
 	pages   *pageSet
@@ -71,6 +73,10 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 		limits:    newRateLimiter(cfg.RateLimits),
 		pageCache: newPageCache(2*time.Second, 1000),
 		metrics:   newMetrics(prometheus.NewRegistry()),
+		mod:       wireModeration(store),
+	}
+	if !cfg.RateLimits {
+		s.mod.Limits.PerWindow, s.mod.Limits.NewPerWindow = 0, 0
 	}
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
