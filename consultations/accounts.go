@@ -60,6 +60,11 @@ func (u *User) IsStaffOf(orgID string) bool {
 	return u.Role == RoleStaff && u.OrgID != nil && *u.OrgID == orgID
 }
 
+// IsModerator reports whether u may use the moderation queue.
+func (u *User) IsModerator() bool {
+	return u != nil && (u.Role == RoleModerator || u.Role == RoleAdmin)
+}
+
 // IsStaff reports whether u works for an organisation (or is an admin).
 func (u *User) IsStaff() bool {
 	return u != nil && (u.Role == RoleStaff || u.Role == RoleAdmin)
