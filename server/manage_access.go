@@ -198,4 +198,3 @@ func (s *Server) langChoices(inUse []string, skip []string) []langInfo {
 	}
 	return s.langInfos(tags, "")
 }
-

@@ -10,11 +10,13 @@
   // Character counters: the limit is always printed; this adds a live count.
   // The visible count updates at once; screen readers hear it once typing pauses.
   var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  // Digits are Latin in every language, as the server writes them.
+  var number = window.Intl ? new Intl.NumberFormat(lang + "-u-nu-latn") : null;
   function say(el, over, n) {
-    var form = plural && plural.select(n) === "one" ? "one" : "other";
-    var key = (over ? "over-" : "") + form;
-    var text = el.getAttribute("data-" + key) || "";
-    return text.replace("{n}", n.toLocaleString(lang));
+    var forms = {};
+    try { forms = JSON.parse(el.getAttribute(over ? "data-over-forms" : "data-forms")) || {}; } catch (e) {}
+    var text = (plural && forms[plural.select(n)]) || forms.other || "";
+    return text.replace("{n}", number ? number.format(n) : String(n));
   }
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-maxlength]"), function (area) {
     var info = document.getElementById(area.id + "-info");
