@@ -5,7 +5,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 # Root on CI machines; elsewhere apt-get needs sudo.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test test-go test-e2e e2e-deps lint bench build
+.PHONY: run test test-go test-e2e e2e-deps lint bench build load
 
 run:
 	$(GO) run ./cmd/consult serve --demo
@@ -37,3 +37,15 @@ e2e-deps:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# load runs consult-load against a fresh server on LOAD_ADDR (rate limits
+# off): 64 clients posting comments for 30 s, then 8 clients reading a
+# page of 200 comments for 20 s. Figures: docs/PERFORMANCE.md.
+LOAD_ADDR ?= 127.0.0.1:8090
+load:
+	@dir=$$(mktemp -d) && $(GO) build -o $$dir/consult ./cmd/consult && $(GO) build -o $$dir/consult-load ./cmd/consult-load && \
+	$$dir/consult-load seed -data $$dir/data -slug load-200 -count 200 -replies 3 && \
+	{ CONSULT_RATE_LIMITS=off $$dir/consult serve --data $$dir/data --addr $(LOAD_ADDR) > $$dir/server.log 2>&1 & echo $$! > $$dir/pid; } && sleep 1 && \
+	$$dir/consult-load comments -addr http://$(LOAD_ADDR) -consultation load-200 -clients 64 -duration 30s -pid $$(cat $$dir/pid); \
+	$$dir/consult-load pages -addr http://$(LOAD_ADDR) -slug load-200 -clients 8 -duration 20s -pid $$(cat $$dir/pid); \
+	kill $$(cat $$dir/pid); sleep 1; grep -h '"group commit"' $$dir/server.log; rm -rf $$dir

@@ -121,14 +121,14 @@ func (a *NewAccount) validate() error {
 	if a.Role == RoleStaff && a.OrgSlug == "" {
 		p.Add("org", "ErrOrgRequired", nil)
 	}
-	if !validLocale(a.Locale) {
+	if !ValidLocale(a.Locale) {
 		p.Add("locale", "ErrLocaleInvalid", nil)
 	}
 	return p.Err()
 }
 
-// validLocale accepts short BCP 47 tags such as "en", "pt-BR", "zh-Hant".
-func validLocale(tag string) bool {
+// ValidLocale accepts short BCP 47 tags such as "en", "pt-BR", "zh-Hant".
+func ValidLocale(tag string) bool {
 	if len(tag) < 2 || len(tag) > 16 {
 		return false
 	}

@@ -124,7 +124,7 @@ func (n *NewComment) validate(c *Consultation) error {
 	default:
 		p.Add("stance", "ErrStanceInvalid", nil)
 	}
-	if n.Locale != "" && !validLocale(n.Locale) {
+	if n.Locale != "" && !ValidLocale(n.Locale) {
 		p.Add("locale", "ErrLocaleInvalid", nil)
 	}
 	return p.Err()

@@ -16,6 +16,9 @@ type Store struct {
 	san   *Sanitizer
 	Now   func() time.Time // the clock; tests may replace it
 	Times SessionTimes
+
+	tokens *tokenCache // recently used bearer tokens
+	pub    Publisher   // receives committed events; nil: nobody watches
 }
 
 // SessionTimes bounds how long a signed-in session lasts.
@@ -28,9 +31,10 @@ type SessionTimes struct {
 // NewStore returns a Store over db.
 func NewStore(db *database.DB, san *Sanitizer) *Store {
 	return &Store{
-		db:  db,
-		san: san,
-		Now: func() time.Time { return time.Now().UTC() },
+		db:     db,
+		san:    san,
+		tokens: newTokenCache(),
+		Now:    func() time.Time { return time.Now().UTC() },
 		Times: SessionTimes{
 			Idle:     2 * time.Hour,
 			Absolute: 12 * time.Hour,

@@ -217,29 +217,40 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID string) (string, time
 }
 
 // TokenUser returns the user a live bearer token belongs to.
+// Its answer may be up to tokenCacheTTL old.
 func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
+	hash := hashSecret(token)
+	now := s.now()
+	if u, ok := s.tokens.get(hash, now); ok {
+		return u, nil
+	}
 	var row struct {
 		User
 		ExpiresAt time.Time `db:"expires_at"`
 	}
 	err := s.db.Reader.GetContext(ctx, &row, s.q(`SELECT u.id, u.email, u.password_hash, u.display_name, u.role, u.org_id, u.locale, u.created_at,
-		t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), hashSecret(token))
-	if errors.Is(err, sql.ErrNoRows) || err == nil && s.now().After(row.ExpiresAt) {
+		t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), hash)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && now.After(row.ExpiresAt) {
 		return nil, Errorf(EUNAUTHENTICATED, "ErrTokenInvalid")
 	}
 	if err != nil {
 		return nil, err
 	}
+	s.tokens.put(hash, &row.User, row.ExpiresAt, now)
 	return &row.User, nil
 }
 
 // DeleteAPIToken revokes a bearer token. Revoking one that is unknown or
 // already revoked is not an error.
 func (s *Store) DeleteAPIToken(ctx context.Context, token string) error {
-	return s.write(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM api_tokens WHERE hash = ?`), hashSecret(token))
+	hash := hashSecret(token)
+	err := s.write(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM api_tokens WHERE hash = ?`), hash)
 		return err
 	})
+	// Other nodes may accept it for up to tokenCacheTTL more.
+	s.tokens.drop(hash)
+	return err
 }
 
 // SecretKey returns the installation's random key for signing CSRF tokens,

@@ -21,7 +21,7 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 	if actor == nil {
 		return nil, Errorf(EUNAUTHENTICATED, "ErrSignInToComment")
 	}
-	c, err := s.consultationRow(ctx, consultationID)
+	c, err := s.consultationGate(ctx, consultationID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,10 +70,12 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 			cm.Locale, cm.Status, cm.Channel, cm.CreatedAt, cm.UpdatedAt); err != nil {
 			return err
 		}
-		if cm.Status != CommentPublished {
-			return nil
+		if cm.Status == CommentPublished {
+			if err := s.countComment(ctx, tx, cm, 1); err != nil {
+				return err
+			}
 		}
-		return s.countComment(ctx, tx, cm, 1)
+		return s.recordCommentCreated(ctx, tx, cm)
 	})
 	if err != nil {
 		return nil, err
@@ -292,10 +294,12 @@ func (s *Store) DeleteComment(ctx context.Context, actor *User, id string) error
 			s.now(), id); err != nil {
 			return err
 		}
-		if row.Status != CommentPublished {
-			return nil
+		if row.Status == CommentPublished {
+			if err := s.countComment(ctx, tx, &row.Comment, -1); err != nil {
+				return err
+			}
 		}
-		return s.countComment(ctx, tx, &row.Comment, -1)
+		return s.RecordCommentHidden(ctx, tx, id)
 	})
 }
 
@@ -333,12 +337,19 @@ func (s *Store) Support(ctx context.Context, actor *User, ideaID string, on bool
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
+		changed, _ := res.RowsAffected()
+		if changed == 1 {
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET support_count = support_count + ? WHERE id = ?`), delta, ideaID); err != nil {
 				return err
 			}
 		}
-		return tx.GetContext(ctx, &count, s.q(`SELECT support_count FROM comments WHERE id = ?`), ideaID)
+		if err := tx.GetContext(ctx, &count, s.q(`SELECT support_count FROM comments WHERE id = ?`), ideaID); err != nil {
+			return err
+		}
+		if changed != 1 {
+			return nil
+		}
+		return s.RecordEvent(ctx, tx, idea.ConsultationID, EventSupportChanged, map[string]any{"id": ideaID, "support_count": count}, "")
 	})
 	return count, err
 }

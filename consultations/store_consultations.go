@@ -128,7 +128,10 @@ func (s *Store) UpdateConsultation(ctx context.Context, actor *User, id string, 
 			allow_anonymous = :allow_anonymous, premoderation = :premoderation, updated_at = :updated_at WHERE id = :id`, c); err != nil {
 			return err
 		}
-		return s.replaceParts(ctx, tx, c, d)
+		if err := s.replaceParts(ctx, tx, c, d); err != nil {
+			return err
+		}
+		return s.RecordEvent(ctx, tx, c.ID, EventUpdated, map[string]time.Time{"updated_at": c.UpdatedAt}, "")
 	})
 	if database.IsUniqueViolation(err) {
 		return nil, &Error{Code: ECONFLICT, Message: Message{ID: "ErrSlugTaken"}, Fields: map[string]Message{"slug": {ID: "ErrSlugTaken"}}}
@@ -207,9 +210,11 @@ func (s *Store) SetStatus(ctx context.Context, actor *User, id string, to Status
 	}
 	c.Status, c.UpdatedAt = to, now
 	err = s.write(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET status = ?, opens_at = ?, closes_at = ?, updated_at = ? WHERE id = ?`),
-			c.Status, c.OpensAt, c.ClosesAt, c.UpdatedAt, c.ID)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET status = ?, opens_at = ?, closes_at = ?, updated_at = ? WHERE id = ?`),
+			c.Status, c.OpensAt, c.ClosesAt, c.UpdatedAt, c.ID); err != nil {
+			return err
+		}
+		return s.recordStatus(ctx, tx, c.ID, c.Status)
 	})
 	if err != nil {
 		return nil, err
@@ -235,7 +240,14 @@ func (s *Store) AdvanceSchedules(ctx context.Context) ([]Consultation, error) {
 			if st == c.Status {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET status = ?, updated_at = ? WHERE id = ? AND status = ?`), st, now, c.ID, c.Status); err != nil {
+			res, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET status = ?, updated_at = ? WHERE id = ? AND status = ?`), st, now, c.ID, c.Status)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // changed meanwhile by hand
+			}
+			if err := s.recordStatus(ctx, tx, c.ID, st); err != nil {
 				return err
 			}
 			c.Status = st

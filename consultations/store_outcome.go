@@ -60,6 +60,9 @@ func (s *Store) PublishOutcome(ctx context.Context, actor *User, id string, o Ou
 		if !first {
 			return nil
 		}
+		if err := s.recordStatus(ctx, tx, c.ID, StatusOutcomePublished); err != nil {
+			return err
+		}
 		var participants []string
 		if err := tx.SelectContext(ctx, &participants, s.q(`
 			SELECT user_id FROM responses WHERE consultation_id = ? AND user_id IS NOT NULL

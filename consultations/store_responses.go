@@ -112,8 +112,10 @@ func (s *Store) storeResponse(ctx context.Context, c *Consultation, r *Response,
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET response_count = response_count + 1 WHERE id = ?`), c.ID)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET response_count = response_count + 1 WHERE id = ?`), c.ID); err != nil {
+			return err
+		}
+		return s.recordResponseCount(ctx, tx, c.ID)
 	})
 }
 
@@ -183,8 +185,10 @@ func (s *Store) DeleteResponse(ctx context.Context, actor *User, id string) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE consultations SET response_count = response_count - 1 WHERE id = ?`), r.ConsultationID)
-		return err
+		if _, err = tx.ExecContext(ctx, s.q(`UPDATE consultations SET response_count = response_count - 1 WHERE id = ?`), r.ConsultationID); err != nil {
+			return err
+		}
+		return s.recordResponseCount(ctx, tx, r.ConsultationID)
 	})
 }
 

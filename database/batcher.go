@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -11,6 +12,25 @@ import (
 
 // ErrClosed is returned for writes submitted after Close.
 var ErrClosed = errors.New("database: closed")
+
+// hooks holds the after-commit functions of the write op now running in
+// each open batch transaction: *sqlx.Tx → *[]func().
+var hooks sync.Map
+
+// AfterCommit registers fn to run once the transaction tx, given to a
+// Write function, has committed. Functions run on the writer goroutine in
+// the order they were registered, across the writes of a batch, before
+// those writes return; they never run when the write fails or the
+// transaction rolls back. fn must be quick and must not write.
+// AfterCommit panics when tx did not come from Write.
+func AfterCommit(tx *sqlx.Tx, fn func()) {
+	v, ok := hooks.Load(tx)
+	if !ok {
+		panic("database: AfterCommit outside a Write")
+	}
+	list := v.(*[]func())
+	*list = append(*list, fn)
+}
 
 type writeOp struct {
 	ctx  context.Context
@@ -29,6 +49,34 @@ type batcher struct {
 
 	mu     sync.RWMutex // mu guards closed
 	closed bool
+
+	stats WriteStats // written only by loop
+	smu   sync.Mutex // smu guards stats
+}
+
+// WriteStats describes group commit so far: how many writes shared how
+// many commits, and how many commits carried 1, 2-3, 4-7, 8-15, … writes
+// (Sizes[i] counts commits of 2^i to 2^(i+1)-1 writes).
+type WriteStats struct {
+	Writes  int64
+	Commits int64
+	Sizes   [12]int64
+}
+
+// WriteStats returns the group-commit figures since Open.
+func (db *DB) WriteStats() WriteStats {
+	db.batcher.smu.Lock()
+	defer db.batcher.smu.Unlock()
+	return db.batcher.stats
+}
+
+func (b *batcher) count(n int) {
+	bucket := bits.Len(uint(n)) - 1
+	b.smu.Lock()
+	b.stats.Writes += int64(n)
+	b.stats.Commits++
+	b.stats.Sizes[min(bucket, len(b.stats.Sizes)-1)]++
+	b.smu.Unlock()
 }
 
 func newBatcher(db *sqlx.DB, max int) *batcher {
@@ -98,13 +146,21 @@ func (b *batcher) run(batch []writeOp) {
 		return
 	}
 	single := len(batch) == 1
+	var committed []func() // after-commit hooks of the writes that succeeded, in order
+	opHooks := new([]func())
+	hooks.Store(tx, opHooks)
+	defer hooks.Delete(tx)
 	for i, op := range batch {
+		*opHooks = (*opHooks)[:0]
 		if err := op.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
 		if single {
 			results[i] = op.fn(tx)
+			if results[i] == nil {
+				committed = append(committed, *opHooks...)
+			}
 			continue
 		}
 		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
@@ -120,6 +176,9 @@ func (b *batcher) run(batch []writeOp) {
 		if _, err := tx.Exec("RELEASE SAVEPOINT w"); err != nil && results[i] == nil {
 			results[i] = err
 		}
+		if results[i] == nil {
+			committed = append(committed, *opHooks...)
+		}
 	}
 	if single && results[0] != nil {
 		tx.Rollback()
@@ -132,7 +191,34 @@ func (b *batcher) run(batch []writeOp) {
 		}
 		return
 	}
+	b.count(len(batch))
+	for _, fn := range committed {
+		fn()
+	}
 	for i, op := range batch {
 		op.done <- results[i]
 	}
+}
+
+// String shows the figures on one line, for logs and load reports.
+func (st WriteStats) String() string {
+	mean := 0.0
+	if st.Commits > 0 {
+		mean = float64(st.Writes) / float64(st.Commits)
+	}
+	out := fmt.Sprintf("%d writes in %d commits (%.1f per commit); commits by size:", st.Writes, st.Commits, mean)
+	for i, n := range st.Sizes {
+		if n == 0 {
+			continue
+		}
+		lo, hi := 1<<i, 1<<(i+1)-1
+		if i == len(st.Sizes)-1 {
+			out += fmt.Sprintf(" %d+:%d", lo, n)
+		} else if lo == hi {
+			out += fmt.Sprintf(" %d:%d", lo, n)
+		} else {
+			out += fmt.Sprintf(" %d-%d:%d", lo, hi, n)
+		}
+	}
+	return out
 }

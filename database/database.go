@@ -59,8 +59,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	db := &DB{Dialect: SQLite}
 	var err error
 	// Pragmas live in the DSN so that every pooled connection gets them.
+	// _stmt_cache_size keeps each connection's most used statements
+	// prepared: parsing SQL was a fifth of the cost of posting a comment.
 	dsn := "file:" + url.PathEscape(path) +
-		"?_foreign_keys=on&_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_txlock=immediate&cache=private"
+		"?_foreign_keys=on&_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_txlock=immediate&cache=private&_stmt_cache_size=64"
 	db.dsn = dsn
 	if db.writer, err = sqlx.Open("sqlite3", dsn); err != nil {
 		return nil, fmt.Errorf("database: %w", err)

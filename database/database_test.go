@@ -195,3 +195,47 @@ func TestNewIDsSortByCreation(t *testing.T) {
 		prev = id
 	}
 }
+
+func TestAfterCommitRunsOnlyForCommittedWritesInOrder(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	var ran []int
+	var seen []bool // whether the row was visible to readers when the hook ran
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db.Write(ctx, func(tx *sqlx.Tx) error {
+				name := fmt.Sprintf("hook%d", i)
+				if _, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'x')`, name); err != nil {
+					return err
+				}
+				AfterCommit(tx, func() {
+					var n int
+					db.Reader.Get(&n, `SELECT COUNT(*) FROM settings WHERE name = ?`, name)
+					mu.Lock()
+					ran, seen = append(ran, i), append(seen, n == 1)
+					mu.Unlock()
+				})
+				if i%2 == 1 {
+					return errors.New("rolled back")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	if len(ran) != 20 {
+		t.Fatalf("hooks ran for %d writes; want the 20 that committed", len(ran))
+	}
+	for j, i := range ran {
+		if i%2 == 1 {
+			t.Errorf("the hook of rolled-back write %d ran", i)
+		}
+		if !seen[j] {
+			t.Errorf("the hook of write %d ran before its row was visible", i)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
+	"time"
 
 	"github.com/consult-platform/consult/consultations"
 )
@@ -23,6 +25,8 @@ type consultationView struct {
 
 	CommentLimit     int
 	CommentLimitText string // the limit formatted for the reader's language
+
+	LiveSeq int64 // the page shows the consultation as of this live event
 }
 
 // visibleConsultation finds a consultation by slug that the viewer may see.
@@ -39,11 +43,18 @@ func (s *Server) visibleConsultation(r *http.Request, slug string) (*consultatio
 }
 
 func (s *Server) consultationView(r *http.Request, c *consultations.Consultation) (*consultationView, error) {
+	// Counts and status as of a known event, read before the threads, so
+	// that live updates from there on miss nothing (repeats are ignored).
+	live, err := s.store.LiveState(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	live.Apply(c)
 	now := s.store.Now()
 	v := &consultationView{C: c, Status: c.EffectiveStatus(now), Open: c.AcceptsInput(now), NotYetOpen: now.Before(c.OpensAt),
 		San: s.store.Sanitizer(), SignInURL: signInURL("/consultations/" + c.Slug + "#discussion-title"),
-		CommentLimit: consultations.MaxCommentLen, CommentLimitText: formatCount(reqOf(r).loc.Tag, consultations.MaxCommentLen)}
-	var err error
+		CommentLimit: consultations.MaxCommentLen, CommentLimitText: formatCount(reqOf(r).loc.Tag, consultations.MaxCommentLen),
+		LiveSeq: live.Seq}
 	v.Threads, v.NextCursor, err = s.store.ThreadPage(r.Context(), user(r), c.ID, r.URL.Query().Get("after"), 50)
 	if err != nil {
 		return nil, err
@@ -76,16 +87,40 @@ func (s *Server) consultationView(r *http.Request, c *consultations.Consultation
 }
 
 func (s *Server) handleConsultationPage(w http.ResponseWriter, r *http.Request) {
+	// Readers who are not signed in all see the same page: serve it from
+	// the page cache when nothing has changed since it was rendered.
+	public := user(r) == nil
+	lang := reqOf(r).loc.Tag
+	key := r.URL.RequestURI() + "|" + lang
+	if public {
+		if p := s.pageCache.get(key, time.Now()); p != nil {
+			p.send(w, r)
+			return
+		}
+	}
 	c, err := s.visibleConsultation(r, r.PathValue("slug"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	version, epoch := s.pageCache.version(c.ID)
 	v, err := s.consultationView(r, c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	title, _ := c.Title.Pick(reqOf(r).loc.Tag, c.DefaultLocale)
-	s.render(w, r, http.StatusOK, "consultation", s.newPage(r, title, v))
+	title, _ := c.Title.Pick(lang, c.DefaultLocale)
+	p := s.newPage(r, title, v)
+	buf, err := s.renderPage("consultation", p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer bufPool.Put(buf)
+	if public {
+		s.pageCache.put(key, &cachedPage{
+			body: bytes.Clone(buf.Bytes()), lang: lang, consultationID: c.ID, version: version, epoch: epoch, created: time.Now(),
+		})
+	}
+	s.sendHTML(w, r, http.StatusOK, lang, buf.Bytes())
 }

@@ -93,26 +93,42 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 // render executes a page into a buffer first, so a template error never
 // sends half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := s.pages.pages[name]
-	if !ok {
-		s.fail(w, r, fmt.Errorf("no template %q", name))
-		return
-	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+	buf, err := s.renderPage(name, p)
+	if err != nil {
 		s.log.Error("render", "page", name, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	defer bufPool.Put(buf)
+	s.sendHTML(w, r, status, p.Lang, buf.Bytes())
+}
+
+// renderPage executes a page into a pooled buffer; the caller puts it back.
+func (s *Server) renderPage(name string, p *page) (*bytes.Buffer, error) {
+	t, ok := s.pages.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		bufPool.Put(buf)
+		return nil, err
+	}
+	return buf, nil
+}
+
+func htmlHeaders(w http.ResponseWriter, lang string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Language", p.Lang)
+	h.Set("Content-Language", lang)
 	h.Add("Vary", "Cookie, Accept-Language")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+}
+
+func (s *Server) sendHTML(w http.ResponseWriter, r *http.Request, status int, lang string, body []byte) {
+	htmlHeaders(w, lang)
+	writeBody(w, r, status, body)
 }
 
 // renderError shows an error page with a message the reader can act on.
@@ -186,18 +202,10 @@ func templateFuncs(assets *static.Assets) template.FuncMap {
 		// .L.DateTime, which write the reader's language (the template
 		// scan in i18n_bypass_test.go flags these two).
 		"date": func(t time.Time, tz string) string {
-			loc, err := time.LoadLocation(tz)
-			if err != nil {
-				loc = time.UTC
-			}
-			return t.In(loc).Format("2 January 2006")
+			return t.In(location(tz)).Format("2 January 2006")
 		},
 		"datetime": func(t time.Time, tz string) string {
-			loc, err := time.LoadLocation(tz)
-			if err != nil {
-				loc = time.UTC
-			}
-			return t.In(loc).Format("2 January 2006, 15:04 MST")
+			return t.In(location(tz)).Format("2 January 2006, 15:04 MST")
 		},
 		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"add":     func(a, b int) int { return a + b },
@@ -211,6 +219,23 @@ func templateFuncs(assets *static.Assets) template.FuncMap {
 			return false
 		},
 	}
+}
+
+// locations remembers time zones by name: time.LoadLocation reads the
+// zone file from disk on every call, and pages call it for every date.
+var locations sync.Map // name → *time.Location
+
+// location returns the time zone tz, or UTC if tz is unknown.
+func location(tz string) *time.Location {
+	if l, ok := locations.Load(tz); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.UTC // not remembered: unknown names must not grow the map
+	}
+	locations.Store(tz, l)
+	return l
 }
 
 // safeReturn keeps a post-sign-in destination on this site: a path that

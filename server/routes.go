@@ -91,6 +91,9 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/me/notifications/read", s.handleAPINotificationsRead},
 		{"GET", "/api/v1/organisations", s.handleAPIOrganisations},
 		{"DELETE", "/api/v1/tokens/current", s.handleAPITokenRevoke},
+
+		// Live updates.
+		{"GET", "/api/v1/consultations/{id}/live", s.handleAPILive},
 	}
 }
 

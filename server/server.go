@@ -13,7 +13,9 @@ import (
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/consult-platform/consult/i18n"
+	"github.com/consult-platform/consult/server/live"
 	"github.com/consult-platform/consult/static"
+	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -44,6 +46,10 @@ type Server struct {
 	handler http.Handler
 	routes  []route
 
+	pageCache *pageCache
+	hub       *live.Hub // pushes committed events to websocket watchers
+	upgrader  *websocket.Upgrader
+
 	draining atomic.Bool
 }
 
@@ -62,18 +68,30 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	}
 	s := &Server{
 		cfg: cfg, store: store, i18n: bundle, assets: assets, log: log, csrfKey: key,
-		limits:  newRateLimiter(cfg.RateLimits),
-		metrics: newMetrics(prometheus.NewRegistry()),
+		limits:    newRateLimiter(cfg.RateLimits),
+		pageCache: newPageCache(2*time.Second, 1000),
+		metrics:   newMetrics(prometheus.NewRegistry()),
 	}
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
+	s.newLive()
 	s.handler = s.buildHandler()
 	return s, nil
 }
 
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Changed tells the server that a consultation changed, so pages built
+// before the change are not served again.
+func (s *Server) Changed(consultationID string) {
+	if consultationID == "" {
+		s.pageCache.invalidateAll()
+		return
+	}
+	s.pageCache.invalidate(consultationID)
+}
 
 // Drain makes /readyz answer 503 so a load balancer stops sending new
 // requests before shutdown.
@@ -93,6 +111,18 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 }
 
-// Shutdown releases what the server holds beyond the HTTP listener (live
-// connections, once there are any). Call it after Drain.
-func (s *Server) Shutdown(ctx context.Context) {}
+// Shutdown closes every live websocket with "going away" (1001), which
+// http.Server.Shutdown does not do for hijacked connections, and waits for
+// them to end or ctx to expire. Call it after Drain.
+func (s *Server) Shutdown(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		s.hub.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Warn("live connections still closing at shutdown deadline")
+	}
+}

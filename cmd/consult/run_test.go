@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 func env(m map[string]string) func(string) string {
@@ -209,5 +213,33 @@ func TestSIGTERMDrainsAndExitsCleanly(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
 		t.Errorf("no clean stop in the logs:\n%s", logs.String())
+	}
+}
+
+func TestShutdownClosesLiveSocketsWithGoingAwayBeforeExit(t *testing.T) {
+	base, stop := startServe(t, []string{"--demo", "--data", t.TempDir()}, nil)
+	resp, err := http.Get(base + "/api/v1/consultations/safer-streets-20mph")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&c)
+	resp.Body.Close()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/api/v1/consultations/"+c.ID+"/live", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	time.Sleep(50 * time.Millisecond) // let the subscriber join
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, _, err = ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Fatalf("read during shutdown = %v; want close 1001", err)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("serve returned %v; want nil", err)
 	}
 }

@@ -81,6 +81,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 	}
 	// Draining: readyz turns 503, then in-flight requests get time to finish.
+	// Live websockets are closed with 1001 first: http.Server.Shutdown
+	// does not see hijacked connections.
 	log.Info("shutting down: draining requests")
 	srv.Drain()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -89,18 +91,26 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("group commit", "stats", a.db.WriteStats().String())
 	log.Info("stopped")
 	return nil
 }
 
-// advanceSchedules opens and closes consultations as their dates pass.
+// advanceSchedules opens and closes consultations as their dates pass,
+// and forgets live events too old to catch up on.
 func advanceSchedules(ctx context.Context, srv *server.Server, a *app) {
 	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
+	prune := time.NewTicker(time.Hour)
+	defer prune.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-prune.C:
+			if err := a.store.PruneEvents(ctx); err != nil {
+				a.log.Warn("prune live events", "error", err)
+			}
 		case <-t.C:
 			changed, err := a.store.AdvanceSchedules(ctx)
 			if err != nil {
@@ -108,6 +118,7 @@ func advanceSchedules(ctx context.Context, srv *server.Server, a *app) {
 				continue
 			}
 			for _, c := range changed {
+				srv.Changed(c.ID)
 				a.log.Info("consultation status changed by schedule", "id", c.ID, "status", c.Status)
 			}
 		}

@@ -2,7 +2,7 @@ package live
 
 import (
 	"context"
-	"encoding/json"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -11,13 +11,17 @@ import (
 )
 
 type outgoing struct {
-	seq int64
-	msg *websocket.PreparedMessage
+	seq   int64
+	frame []byte // a complete websocket text frame, shared by every subscriber
 }
+
+// maxBatch bounds how many queued frames one write system call carries.
+const maxBatch = 64
 
 // client is one websocket subscriber.
 type client struct {
 	conn      *websocket.Conn
+	raw       net.Conn // conn's connection, for writing ready-made frames
 	viewer    Viewer
 	send      chan outgoing // closed by the room when the client leaves or is dropped
 	goingAway atomic.Bool   // the hub is shutting down: say 1001
@@ -32,7 +36,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	if err != nil {
 		return err // Upgrade has answered the request
 	}
-	c := &client{conn: conn, viewer: viewer, send: make(chan outgoing, h.opts.SendBuffer), lastSeq: since}
+	c := &client{conn: conn, raw: conn.NetConn(), viewer: viewer, send: make(chan outgoing, h.opts.SendBuffer), lastSeq: since}
 	conn.SetReadLimit(h.opts.ReadLimit)
 	// Join before reading history: an event committed meanwhile arrives
 	// live and, if also in the history, is skipped by seq.
@@ -84,21 +88,31 @@ func (h *Hub) writePump(c *client, consultationID string, since int64) {
 	if since >= 0 && !h.replay(c, consultationID, since) {
 		return
 	}
+	batch := make(net.Buffers, 0, 4)
 	for {
 		select {
 		case out, ok := <-c.send:
 			if !ok {
 				return
 			}
-			if out.seq <= c.lastSeq {
-				continue // already sent during replay
+			// Whatever else is queued goes out in the same system call, so
+			// a subscriber that fell behind catches up cheaply.
+			batch = c.queue(batch[:0], out)
+		more:
+			for len(batch) < maxBatch {
+				select {
+				case next, ok := <-c.send:
+					if !ok {
+						break more
+					}
+					batch = c.queue(batch, next)
+				default:
+					break more
+				}
 			}
-			c.conn.SetWriteDeadline(time.Now().Add(h.opts.WriteTimeout))
-			if err := c.conn.WritePreparedMessage(out.msg); err != nil {
+			if !h.writeFrames(c, batch) {
 				return
 			}
-			c.lastSeq = out.seq
-			h.stats.Delivered.Add(1)
 		case <-h.quit:
 			c.goingAway.Store(true)
 			return
@@ -108,6 +122,31 @@ func (h *Hub) writePump(c *client, consultationID string, since int64) {
 			}
 		}
 	}
+}
+
+// queue adds out to the batch unless it was already sent during replay.
+func (c *client) queue(batch net.Buffers, out outgoing) net.Buffers {
+	if out.seq <= c.lastSeq {
+		return batch
+	}
+	c.lastSeq = out.seq
+	return append(batch, out.frame)
+}
+
+// writeFrames writes ready-made frames straight to the connection. The
+// connection's write lock keeps each call whole, so gorilla's own control
+// frames (pongs, close) never land inside one of ours.
+func (h *Hub) writeFrames(c *client, frames net.Buffers) bool {
+	if len(frames) == 0 {
+		return true
+	}
+	n := int64(len(frames))
+	c.raw.SetWriteDeadline(time.Now().Add(h.opts.WriteTimeout))
+	if _, err := frames.WriteTo(c.raw); err != nil {
+		return false
+	}
+	h.stats.Delivered.Add(n)
+	return true
 }
 
 // replay writes the events after since that the client may see, or one
@@ -133,14 +172,9 @@ func (h *Hub) replay(c *client, consultationID string, since int64) bool {
 }
 
 func (h *Hub) write(c *client, e *Event) bool {
-	body, err := json.Marshal(e)
+	frame, err := eventFrame(e)
 	if err != nil {
 		return false
 	}
-	c.conn.SetWriteDeadline(time.Now().Add(h.opts.WriteTimeout))
-	if err := c.conn.WriteMessage(websocket.TextMessage, body); err != nil {
-		return false
-	}
-	h.stats.Delivered.Add(1)
-	return true
+	return h.writeFrames(c, net.Buffers{frame})
 }

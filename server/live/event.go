@@ -1,6 +1,7 @@
 package live
 
 import (
+	"encoding/binary"
 	"encoding/json"
 )
 
@@ -26,6 +27,29 @@ type Viewer struct {
 // May reports whether v may receive e.
 func (v Viewer) May(e *Event) bool {
 	return e.Audience == "" || v.Moderator || (v.UserID != "" && v.UserID == e.Audience)
+}
+
+// eventFrame encodes e as one complete, unmasked websocket text frame
+// (RFC 6455 section 5.2), as a server sends it: the same bytes serve every
+// subscriber, and several can go out in one write.
+func eventFrame(e *Event) ([]byte, error) {
+	body, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	n := len(body)
+	frame := make([]byte, 0, n+10)
+	frame = append(frame, 0x81) // FIN, text
+	switch {
+	case n < 126:
+		frame = append(frame, byte(n))
+	case n <= 0xFFFF:
+		frame = append(frame, 126, byte(n>>8), byte(n))
+	default:
+		frame = append(frame, 127)
+		frame = binary.BigEndian.AppendUint64(frame, uint64(n))
+	}
+	return append(frame, body...), nil
 }
 
 // resyncEvent tells a client that the history it asked for is gone and it

@@ -23,7 +23,9 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.SendBuffer <= 0 {
-		o.SendBuffer = 256
+		// 64 queued events is seconds of a busy consultation (20/s), and
+		// costs 1 KB per subscriber; a client further behind reloads.
+		o.SendBuffer = 64
 	}
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 10 * time.Second

@@ -250,3 +250,28 @@ func TestOversizedClientFrameEndsTheConnection(t *testing.T) {
 		t.Fatalf("read = %v; want close 1009 (message too big)", err)
 	}
 }
+
+func TestEventsOfEveryFrameLengthArriveWhole(t *testing.T) {
+	th := newTestHub(t, Options{})
+	c := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 1)
+	sizes := []int{1, 100, 125, 126, 1000, 65535, 65536, 200000}
+	for i, n := range sizes {
+		e := ev(int64(i+1), "comment.created", "")
+		e.Data = json.RawMessage(`"` + strings.Repeat("y", n) + `"`)
+		th.hub.Publish(e)
+	}
+	for i, n := range sizes {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var got struct {
+			Seq  int64
+			Data string
+		}
+		if err := c.ReadJSON(&got); err != nil {
+			t.Fatalf("event with %d bytes of data: %v", n, err)
+		}
+		if got.Seq != int64(i+1) || len(got.Data) != n {
+			t.Fatalf("got seq %d with %d bytes; want seq %d with %d", got.Seq, len(got.Data), i+1, n)
+		}
+	}
+}

@@ -1,11 +1,5 @@
 package live
 
-import (
-	"encoding/json"
-
-	"github.com/gorilla/websocket"
-)
-
 // room is one consultation's subscribers. Its goroutine (run) is the only
 // one that touches subs.
 type room struct {
@@ -74,15 +68,11 @@ func (r *room) fanOut(e *Event) {
 	if len(r.subs) == 0 {
 		return
 	}
-	body, err := json.Marshal(e)
+	frame, err := eventFrame(e)
 	if err != nil {
 		return
 	}
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, body)
-	if err != nil {
-		return
-	}
-	out := outgoing{seq: e.Seq, msg: pm}
+	out := outgoing{seq: e.Seq, frame: frame}
 	for c := range r.subs {
 		if !c.viewer.May(e) {
 			continue

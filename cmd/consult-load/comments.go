@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// commentClient is one simulated citizen posting comments in a loop.
+type commentClient struct {
+	token   string
+	lat     latencies
+	status  statusCounts
+	created []string // ids answered with 201 and status published
+	pending int      // 201s held for moderation, which the listing cannot show
+}
+
+func runComments(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("comments", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	var f loadFlags
+	f.register(fs, 64, 30*time.Second)
+	consultation := fs.String("consultation", "", "id or slug of an open consultation (default: the first open policy consultation)")
+	textsPath := fs.String("texts", defaultTexts, "CSV of real comments (column \"text\")")
+	pid := fs.Int("pid", 0, "the server's process id, to report its CPU time and memory (optional)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	t, err := newTarget(f.addr, f.clients)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	texts, source, err := commentTexts(*textsPath)
+	if err != nil {
+		return err
+	}
+	bodies := make([][]byte, len(texts))
+	for i, text := range texts {
+		bodies[i], _ = json.Marshal(map[string]string{"body": text})
+	}
+	c, err := t.findConsultation(ctx, *consultation)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "comments: %d clients, %s, %s, consultation %s (%s)\n", f.clients, f.duration, t.base, c.Slug, c.ID)
+	fmt.Fprintln(stdout, source)
+
+	clients, err := setUpCitizens(ctx, t, f.clients)
+	if err != nil {
+		return err
+	}
+	// A first comment marks where this run starts: listing from it finds
+	// exactly what the run stored.
+	path := "/api/v1/consultations/" + url.PathEscape(c.ID) + "/comments"
+	var marker struct{ ID string }
+	if err := t.call(ctx, "POST", path, clients[0].token, map[string]string{"body": "consult-load start marker"}, &marker, http.StatusCreated); err != nil {
+		return fmt.Errorf("first comment: %w", err)
+	}
+
+	runID := strconv.FormatInt(time.Now().UnixNano(), 36)
+	var budget atomic.Int64
+	budget.Store(int64(f.requests))
+	// Requests under way at the deadline are allowed to finish: cutting
+	// them off would leave comments stored that the run never counted.
+	var stop atomic.Bool
+	timer := time.AfterFunc(f.duration, func() { stop.Store(true) })
+	defer timer.Stop()
+	proc := watchServer(*pid)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, cl := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl.post(ctx, &stop, t, path, fmt.Sprintf("%s-%d-", runID, i), bodies, i, f.requests > 0, &budget)
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	status := statusCounts{}
+	parts := make([]latencies, len(clients))
+	var created []string
+	pending := 0
+	for i, cl := range clients {
+		status.add(cl.status)
+		parts[i] = cl.lat
+		created = append(created, cl.created...)
+		pending += cl.pending
+	}
+	lat := merge(parts)
+	ok := len(created) + pending
+	total := 0
+	for _, n := range status {
+		total += n
+	}
+	fmt.Fprintf(stdout, "requests: %d in %s; responses:%s\n", total, elapsed.Round(time.Millisecond), status)
+	fmt.Fprintf(stdout, "throughput: %.0f durable comments/s (201s)\n", float64(ok)/elapsed.Seconds())
+	lat.report(stdout)
+	proc.report(stdout, len(lat), elapsed.Seconds())
+	return verifyDurable(ctx, t, c.ID, marker.ID, created, pending, stdout)
+}
+
+// setUpCitizens registers one account per client, a few at a time: each
+// costs two Argon2id hashes on the server, which must not swamp it.
+func setUpCitizens(ctx context.Context, t *target, n int) ([]*commentClient, error) {
+	prefix := strconv.FormatInt(time.Now().UnixNano(), 36)
+	clients := make([]*commentClient, n)
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			token, err := t.citizen(ctx, fmt.Sprintf("load-%s-%d@load.example", prefix, i), fmt.Sprintf("Load citizen %d", i))
+			if err != nil {
+				errs <- fmt.Errorf("setting up citizen %d: %w", i, err)
+				return
+			}
+			clients[i] = &commentClient{token: token, status: statusCounts{}, lat: make(latencies, 0, 4096)}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	return clients, nil
+}
+
+// post sends comments until stop is set, ctx ends or the shared budget
+// runs out. Every request has its own Idempotency-Key, so none is a replay.
+func (cl *commentClient) post(ctx context.Context, stop *atomic.Bool, t *target, path, keyPrefix string, bodies [][]byte, offset int, bounded bool, budget *atomic.Int64) {
+	url := t.base + path
+	auth := "Bearer " + cl.token
+	var answer struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, 8192))
+	for n := 0; ctx.Err() == nil && !stop.Load(); n++ {
+		if bounded && budget.Add(-1) < 0 {
+			return
+		}
+		req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(bodies[(offset*131+n)%len(bodies)]))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("Idempotency-Key", keyPrefix+strconv.Itoa(n))
+		start := time.Now()
+		resp, err := t.client.Do(req)
+		if err != nil {
+			if ctx.Err() == nil {
+				cl.status[0]++
+			}
+			continue
+		}
+		buf.Reset()
+		_, err = buf.ReadFrom(resp.Body)
+		resp.Body.Close()
+		took := time.Since(start)
+		if err != nil {
+			if ctx.Err() == nil {
+				cl.status[0]++
+			}
+			continue
+		}
+		cl.status[resp.StatusCode]++
+		if resp.StatusCode != http.StatusCreated {
+			continue
+		}
+		cl.lat = append(cl.lat, took)
+		answer.ID, answer.Status = "", ""
+		if json.Unmarshal(buf.Bytes(), &answer) != nil || answer.ID == "" {
+			cl.status[-1]++ // a 201 we cannot read
+			continue
+		}
+		if answer.Status == "published" {
+			cl.created = append(cl.created, answer.ID)
+		} else {
+			cl.pending++
+		}
+	}
+}
+
+// verifyDurable checks that every comment answered with 201 is listed by
+// the API, and that the API lists nothing else since the run began.
+func verifyDurable(ctx context.Context, t *target, consultationID, marker string, created []string, pending int, stdout io.Writer) error {
+	listed, err := t.listedAfter(ctx, consultationID, marker)
+	if err != nil {
+		return fmt.Errorf("durability check: %w", err)
+	}
+	missing := 0
+	for _, id := range created {
+		if !listed[id] {
+			missing++
+		}
+	}
+	switch {
+	case missing > 0:
+		fmt.Fprintf(stdout, "durability: FAILED: %d of %d comments answered 201 are not listed\n", missing, len(created))
+		return fmt.Errorf("durability check failed")
+	case len(listed) != len(created):
+		fmt.Fprintf(stdout, "durability: FAILED: %d answered 201 (published) but %d listed since the run began (another writer?)\n", len(created), len(listed))
+		return fmt.Errorf("durability check failed")
+	}
+	fmt.Fprintf(stdout, "durability: ok: %d published comments answered 201, %d found via GET comments paging", len(created), len(listed))
+	if pending > 0 {
+		fmt.Fprintf(stdout, " (%d more held for moderation, not listed)", pending)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/database"
+	"github.com/consult-platform/consult/i18n"
+)
+
+// perfBody is a real comment from Decide Madrid (argrecsys/
+// decide-madrid-2019-annotations, Apache-2.0).
+const perfBody = "El Ayuntamiento ya tiene entre sus objetivos y tareas habituales limpiar las calles. " +
+	"Para hacer una propuesta, sería necesario algo tan básico como concretar qué medidas concretas de limpieza se solicitan."
+
+// perfDB is the database of the last perfServer, for its write figures.
+var perfDB *database.DB
+
+// perfServer is a server over a fresh database holding an open policy
+// consultation ("bench") with threads top-level comments, each with
+// replies replies.
+func perfServer(tb testing.TB, threads, replies int) (*Server, *consultations.Store, *consultations.Consultation, *consultations.User) {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := database.Open(ctx, "sqlite:"+filepath.Join(tb.TempDir(), "bench.db"), database.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	perfDB = db
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	store := consultations.NewStore(db, consultations.NewSanitizer())
+	if _, err := store.CreateOrganisation(ctx, "bench", "Bench ministry", "en", "Europe/Madrid"); err != nil {
+		tb.Fatal(err)
+	}
+	staff, err := store.CreateUser(ctx, consultations.NewAccount{Email: "staff@bench.example", Password: "bench-password", DisplayName: "Staff", Role: consultations.RoleStaff, OrgSlug: "bench"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	citizen, err := store.CreateUser(ctx, consultations.NewAccount{Email: "citizen@bench.example", Password: "bench-password", DisplayName: "Vecina", Role: consultations.RoleCitizen})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	now := store.Now()
+	c, err := store.CreateConsultation(ctx, staff, consultations.Draft{
+		Slug: "bench", Kind: consultations.KindPolicy, DefaultLocale: "en",
+		Title:   consultations.LocalText{"en": "Cleaner streets"},
+		Summary: consultations.LocalText{"en": "How should the city keep its streets clean?"},
+		Body:    consultations.LocalText{"en": "We propose daily cleaning in the centre.\n\nSee https://example.gov/streets for the plan."},
+		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour),
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if c, err = store.SetStatus(ctx, staff, c.ID, consultations.StatusOpen); err != nil {
+		tb.Fatal(err)
+	}
+	for i := 0; i < threads; i++ {
+		top, err := store.PostComment(ctx, citizen, c.ID, consultations.NewComment{Body: perfBody, Stance: consultations.StanceFor}, consultations.IdemKey{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for j := 0; j < replies; j++ {
+			if _, err := store.PostComment(ctx, citizen, c.ID, consultations.NewComment{ParentID: top.ID, Body: perfBody}, consultations.IdemKey{}); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	bundle, err := i18n.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := New(ctx, Config{}, store, bundle, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv, store, c, citizen
+}
+
+// BenchmarkConsultationPage200Comments renders a consultation page through
+// the whole handler (middleware included) showing 200 comments: 50
+// threads of a comment and three replies.
+func BenchmarkConsultationPage200Comments(b *testing.B) {
+	srv, _, _, _ := perfServer(b, 50, 3)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/consultations/bench", nil))
+	if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), `class="comment"`) != 200 {
+		b.Fatalf("page: status %d, %d comments", rec.Code, strings.Count(rec.Body.String(), `class="comment"`))
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(rec.Body.Len()))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest("GET", "/consultations/bench", nil))
+			if rec.Code != http.StatusOK {
+				b.Errorf("status %d", rec.Code)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkAPIPostComment posts comments through the whole handler with a
+// bearer token and an Idempotency-Key each, as consult-load does, and
+// reports how many comments shared each commit.
+func BenchmarkAPIPostComment(b *testing.B) {
+	srv, store, c, u := perfServer(b, 0, 0)
+	before := perfDB.WriteStats()
+	token, _, err := store.CreateAPIToken(context.Background(), u.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"body":"` + perfBody + `"}`
+	var n atomic.Int64
+	b.SetParallelism(32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := httptest.NewRequest("POST", "/api/v1/consultations/"+c.ID+"/comments", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("Authorization", "Bearer "+token)
+			r.Header.Set("Idempotency-Key", strconv.FormatInt(n.Add(1), 10))
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, r)
+			if rec.Code != http.StatusCreated {
+				b.Errorf("status %d: %s", rec.Code, rec.Body)
+				return
+			}
+		}
+	})
+	after := perfDB.WriteStats()
+	b.ReportMetric(float64(after.Writes-before.Writes)/float64(after.Commits-before.Commits), "writes/commit")
+}
+
+// BenchmarkConsultationPage200CommentsUncached renders the page every
+// time, as for a signed-in reader or after every change.
+func BenchmarkConsultationPage200CommentsUncached(b *testing.B) {
+	srv, _, _, _ := perfServer(b, 50, 3)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		srv.Changed("")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("GET", "/consultations/bench", nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
