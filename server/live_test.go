@@ -317,6 +317,6 @@ func TestConsultationPageStartsLiveUpdatesFromItsOwnState(t *testing.T) {
 	}
 	page := e.client().get("/consultations/" + demoPolicy)
 	page.mustContain(t, `data-url="/api/v1/consultations/`+c.ID+`/live"`, `data-seq="`+strconv.FormatInt(last, 10)+`"`,
-		`role="log" aria-live="polite"`, `aria-pressed="false"`, "Pause live updates", `data-new-other="{n} new comments — show"`, "/static/live.")
+		`role="log" aria-live="polite"`, `aria-pressed="false"`, "Pause live updates", `data-new="`, "{n} new comments — show", "/static/live.")
 	page.mustContain(t, `<div class="live-bar" id="live" hidden`) // shown by the script only
 }

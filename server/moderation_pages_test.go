@@ -64,6 +64,7 @@ func TestReportReviewNotifyAndAppealWorkWithoutJavaScript(t *testing.T) {
 
 	author := e.client()
 	author.signIn(demoAmira)
+	author.get("/language?lang=en&return=/") // her account reads Arabic; these checks are in English
 	author.get("/me").mustContain(t, "A moderator hid your contribution")
 	mine := author.get("/me/moderation")
 	mine.mustContain(t, "It accuses named neighbours of crimes.", "Appeal this decision")

@@ -10,8 +10,6 @@ import (
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/consult-platform/consult/i18n"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 // respondView is the response form, the check-your-answers page and the
@@ -333,9 +331,7 @@ func (s *Server) handleRespondDone(w http.ResponseWriter, r *http.Request) {
 }
 
 // formatCount writes n as the reader's language writes numbers ("1,200").
-func formatCount(lang string, n int) string {
-	return message.NewPrinter(language.Make(lang)).Sprintf("%d", n)
-}
+func formatCount(lang string, n int) string { return i18n.FormatNumber(lang, n) }
 
 // channelFor tells phones from desktops by the User-Agent, for the
 // participation figures only; nothing else depends on it.
