@@ -7,7 +7,6 @@ CREATE TABLE opinion_maps (
     consultation_id        TEXT PRIMARY KEY REFERENCES consultations (id) ON DELETE CASCADE,
     participant_statements BOOLEAN NOT NULL DEFAULT TRUE,
     next_number            INTEGER NOT NULL DEFAULT 0,
-    vote_count             INTEGER NOT NULL DEFAULT 0,
     created_at             TIMESTAMP NOT NULL,
     updated_at             TIMESTAMP NOT NULL
 );
