@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/consultations/opinion"
 	"github.com/consult-platform/consult/i18n"
 	"github.com/consult-platform/consult/server/live"
 	"github.com/consult-platform/consult/static"
@@ -50,6 +51,8 @@ type Server struct {
 	hub       *live.Hub // pushes committed events to websocket watchers
 	upgrader  *websocket.Upgrader
 
+	opinion *opinion.Store // opinion maps; recomputes groups in the background
+
 	draining atomic.Bool
 }
 
@@ -72,6 +75,7 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 		pageCache: newPageCache(2*time.Second, 1000),
 		metrics:   newMetrics(prometheus.NewRegistry()),
 	}
+	s.opinion = opinion.NewStore(store)
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
@@ -117,6 +121,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 func (s *Server) Shutdown(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
+		s.opinion.Close()
 		s.hub.Close()
 		close(done)
 	}()

@@ -62,7 +62,7 @@ func bestClustering(pts []point, k int) clustering {
 		return clustering{k: 1, assign: make([]int, len(pts)), centres: []point{centroid(pts)}}
 	}
 	best := clustering{score: math.Inf(-1)}
-	lo, hi := minGroups, min(maxGroups, 2+len(centres)/12, len(centres)-1)
+	lo, hi := minGroups, min(maxGroups, 2+len(centres)/12, len(centres))
 	if k > 0 {
 		lo, hi = min(k, len(centres)), min(k, len(centres))
 	}
