@@ -300,7 +300,13 @@ func TestLiveMetricsCountConnectionsAndEvents(t *testing.T) {
 	c := e.dial(t, e.policy.ID, "", nil)
 	e.post(t, asCitizen, e.policy.ID, "Counted")
 	readEvent(t, c)
-	rec := e.call("GET", "/metrics", asAnon, nil)
+	// The server counts a delivery once its write returns, which may be
+	// just after the client has read the event.
+	var rec = e.call("GET", "/metrics", asAnon, nil)
+	for i := 0; i < 100 && !strings.Contains(rec.Body.String(), "consult_live_events_delivered_total 1"); i++ {
+		time.Sleep(20 * time.Millisecond)
+		rec = e.call("GET", "/metrics", asAnon, nil)
+	}
 	for _, want := range []string{"consult_live_connections 1", "consult_live_events_published_total 1", "consult_live_events_delivered_total 1", "consult_live_clients_dropped_slow_total 0"} {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("metrics lack %q", want)

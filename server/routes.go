@@ -131,6 +131,26 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/moderation/audit", s.handleAPIAudit},
 		{"GET", "/api/v1/moderation/audit.csv", s.handleAuditCSV},
 		{"PUT", "/api/v1/moderation/moderators/{id}/scopes", s.handleAPIModeratorScopes},
+
+		// Opinion map (issue 8): pages, staff pages, JSON API.
+		{"GET", "/consultations/{slug}/opinion", s.handleOpinionVotePage},
+		{"POST", "/consultations/{slug}/opinion/votes", s.handleOpinionVote},
+		{"POST", "/consultations/{slug}/opinion/statements", s.handleOpinionStatementPost},
+		{"GET", "/consultations/{slug}/opinion/report", s.handleOpinionReportPage},
+		{"GET", "/manage/consultations/{id}/opinion", s.handleManageOpinion},
+		{"POST", "/manage/consultations/{id}/opinion", s.handleManageOpinionSettings},
+		{"POST", "/manage/consultations/{id}/opinion/statements", s.handleManageOpinionSeed},
+		{"POST", "/manage/consultations/{id}/opinion/import", s.handleManageOpinionImport},
+		{"POST", "/manage/opinion/statements/{id}/status", s.handleManageOpinionModerate},
+		{"GET", "/api/v1/consultations/{id}/opinion", s.handleAPIOpinionGet},
+		{"PUT", "/api/v1/consultations/{id}/opinion", s.handleAPIOpinionEnable},
+		{"GET", "/api/v1/consultations/{id}/opinion/statements", s.handleAPIOpinionStatements},
+		{"POST", "/api/v1/consultations/{id}/opinion/statements", s.handleAPIOpinionStatementCreate},
+		{"GET", "/api/v1/consultations/{id}/opinion/next", s.handleAPIOpinionNext},
+		{"GET", "/api/v1/consultations/{id}/opinion/report", s.handleAPIOpinionReport},
+		{"GET", "/api/v1/consultations/{id}/opinion/export/{file}", s.handleAPIOpinionExport},
+		{"POST", "/api/v1/opinion/statements/{id}/vote", s.handleAPIOpinionVote},
+		{"PUT", "/api/v1/opinion/statements/{id}/status", s.handleAPIOpinionModerate},
 	}
 }
 

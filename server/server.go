@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/consultations/opinion"
 	"github.com/consult-platform/consult/i18n"
 	"github.com/consult-platform/consult/moderation"
 	"github.com/consult-platform/consult/server/live"
@@ -52,6 +53,8 @@ type Server struct {
 	hub       *live.Hub // pushes committed events to websocket watchers
 	upgrader  *websocket.Upgrader
 
+	opinion *opinion.Store // opinion maps; recomputes groups in the background
+
 	draining atomic.Bool
 }
 
@@ -78,6 +81,7 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	if !cfg.RateLimits {
 		s.mod.Limits.PerWindow, s.mod.Limits.NewPerWindow = 0, 0
 	}
+	s.opinion = opinion.NewStore(store)
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
@@ -123,6 +127,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 func (s *Server) Shutdown(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
+		s.opinion.Close()
 		s.hub.Close()
 		close(done)
 	}()
