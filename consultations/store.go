@@ -17,7 +17,8 @@ type Store struct {
 	Now   func() time.Time // the clock; tests may replace it
 	Times SessionTimes
 
-	tokens *tokenCache // recently used bearer tokens
+	tokens    *tokenCache // recently used bearer tokens
+	tallyHook Tally       // participation figures kept on write; see SetTally
 }
 
 // SessionTimes bounds how long a signed-in session lasts.
