@@ -48,3 +48,10 @@ func (p *Profile) check(problems Problems) {
 		problems.Add("gender", "ErrProfileChoice", nil)
 	}
 }
+
+// Valid reports whether every answer is one of the choices.
+func (p *Profile) Valid() bool {
+	problems := Problems{}
+	p.check(problems)
+	return len(problems) == 0
+}
