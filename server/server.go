@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/consultations/analytics"
 	"github.com/consult-platform/consult/i18n"
 	"github.com/consult-platform/consult/static"
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +29,9 @@ type Config struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// Analytics serves participation figures; nil makes one with the
+	// default suppression threshold and no moderation figures.
+	Analytics *analytics.Service
 }
 
 // Server serves Consult over HTTP.
@@ -45,6 +49,7 @@ type Server struct {
 	routes  []route
 
 	pageCache *pageCache
+	analytics *analytics.Service
 
 	draining atomic.Bool
 }
@@ -67,6 +72,9 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 		limits:    newRateLimiter(cfg.RateLimits),
 		pageCache: newPageCache(2*time.Second, 1000),
 		metrics:   newMetrics(prometheus.NewRegistry()),
+	}
+	if s.analytics, err = analyticsFor(ctx, cfg, store); err != nil {
+		return nil, err
 	}
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err

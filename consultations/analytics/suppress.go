@@ -14,7 +14,7 @@ type Count struct {
 
 // MarshalJSON writes a hidden count as the string "<K", never a number.
 func (c Count) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.Quote(c.String())), nil
+	return appendCount(nil, c), nil
 }
 
 // String is the count as CSV and pages show it: "812" or "<10".
@@ -97,7 +97,7 @@ func small(n int64, k int) Count {
 	if n >= 1 && n < int64(k) {
 		return Count{Hidden: true, K: k}
 	}
-	return Count{N: n}
+	return Count{N: n, K: k}
 }
 
 // Hide decides which counts to hide. It is exported for the property
