@@ -261,10 +261,9 @@ func periods(days []string, counts []int64, k int64) ([]string, []int64) {
 			last := len(values) - 1
 			values[last] = values[last][:10] + "/" + days[len(days)-1]
 			sums[last] += acc
-		} else if acc > 0 {
-			values = append(values, days[0]+"/"+days[len(days)-1])
-			sums = append(sums, acc)
 		}
+		// No period reaches k: one period would only repeat the total,
+		// which is withheld, so none is given.
 	}
 	return values, sums
 }
