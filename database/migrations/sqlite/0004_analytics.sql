@@ -58,3 +58,7 @@ CREATE TABLE analytics_reference (
 -- Most-supported ideas without sorting every comment of a consultation.
 CREATE INDEX comments_idea_support ON comments (consultation_id, support_count DESC, id)
     WHERE kind = 'idea' AND status = 'published';
+
+-- The staff export reads only responses whose respondents allowed
+-- publication, in order, without visiting the others.
+CREATE INDEX responses_publishable ON responses (consultation_id, id) WHERE publish_consent;
