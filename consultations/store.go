@@ -20,7 +20,8 @@ type Store struct {
 	tokens *tokenCache // recently used bearer tokens
 	pub    Publisher   // receives committed events; nil: nobody watches
 
-	screener Screener // screens new contributions; see SetScreener
+	screener  Screener // screens new contributions; see SetScreener
+	tallyHook Tally    // participation figures kept on write; see SetTally
 }
 
 // SessionTimes bounds how long a signed-in session lasts.

@@ -88,6 +88,9 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 
 // countComment moves the published-comment counters by delta.
 func (s *Store) countComment(ctx context.Context, tx *sqlx.Tx, cm *Comment, delta int) error {
+	if err := s.tally().CommentCounted(ctx, tx, cm, delta); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET comment_count = comment_count + ? WHERE id = ?`), delta, cm.ConsultationID); err != nil {
 		return err
 	}
@@ -331,6 +334,9 @@ func (s *Store) Support(ctx context.Context, actor *User, ideaID string, on bool
 		var res interface{ RowsAffected() (int64, error) }
 		var err error
 		delta := 1
+		if err := s.tally().SupportChanging(ctx, tx, ideaID, actor.ID, on, s.now()); err != nil {
+			return err
+		}
 		if on {
 			res, err = tx.ExecContext(ctx, s.q(`INSERT INTO supports (comment_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), ideaID, actor.ID, s.now())
 		} else {

@@ -151,6 +151,24 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/consultations/{id}/opinion/export/{file}", s.handleAPIOpinionExport},
 		{"POST", "/api/v1/opinion/statements/{id}/vote", s.handleAPIOpinionVote},
 		{"PUT", "/api/v1/opinion/statements/{id}/status", s.handleAPIOpinionModerate},
+
+		// Participation analytics and open data (issue 6).
+		{"GET", "/consultations/{slug}/analytics", s.handleAnalyticsPage},
+		{"GET", "/organisations/{slug}/analytics", s.handleOrgAnalyticsPage},
+		{"GET", "/open-data", s.handleOpenData},
+		{"GET", "/open-data/catalogue.json", s.handleOpenDataCatalogue},
+		{"GET", "/open-data/consultations.json", s.handleOpenDataStructuresJSON},
+		{"GET", "/open-data/consultations.csv", s.handleOpenDataStructuresCSV},
+		{"GET", "/open-data/figures.csv", s.handleOpenDataFigures},
+		{"GET", "/open-data/consultations/{id}/figures.csv", s.handleOpenDataConsultationFigures},
+		{"GET", "/manage/analytics", s.handleManageOrgAnalytics},
+		{"POST", "/manage/analytics/reference", s.handleManageOrgReference},
+		{"GET", "/manage/consultations/{id}/analytics", s.handleManageAnalytics},
+		{"POST", "/manage/consultations/{id}/analytics/reference", s.handleManageAnalyticsReference},
+		{"GET", "/manage/consultations/{id}/responses.csv", s.handleManageResponsesExport},
+		{"GET", "/api/v1/consultations/{id}/analytics", s.handleAPIAnalytics},
+		{"GET", "/api/v1/consultations/{id}/analytics/exact", s.handleAPIAnalyticsExact},
+		{"GET", "/api/v1/organisations/{slug}/analytics", s.handleAPIOrgAnalytics},
 	}
 }
 

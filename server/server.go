@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/consultations/analytics"
 	"github.com/consult-platform/consult/consultations/opinion"
 	"github.com/consult-platform/consult/i18n"
 	"github.com/consult-platform/consult/moderation"
@@ -32,6 +33,9 @@ type Config struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// Analytics serves participation figures; nil makes one with the
+	// default suppression threshold and no moderation figures.
+	Analytics *analytics.Service
 }
 
 // Server serves Consult over HTTP.
@@ -53,7 +57,8 @@ type Server struct {
 	hub       *live.Hub // pushes committed events to websocket watchers
 	upgrader  *websocket.Upgrader
 
-	opinion *opinion.Store // opinion maps; recomputes groups in the background
+	opinion   *opinion.Store // opinion maps; recomputes groups in the background
+	analytics *analytics.Service
 
 	draining atomic.Bool
 }
@@ -82,6 +87,9 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 		s.mod.Limits.PerWindow, s.mod.Limits.NewPerWindow = 0, 0
 	}
 	s.opinion = opinion.NewStore(store)
+	if s.analytics, err = analyticsFor(ctx, cfg, store); err != nil {
+		return nil, err
+	}
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}

@@ -24,6 +24,8 @@ type respondView struct {
 	AnonError string // inline error for the box
 	Idem      string // idempotency key carried from check to submit
 	NotSent   string // why the answers were not sent (closed, signed out)
+
+	Profile *profileView // optional "about you" questions and consent
 }
 
 // questionView is one question with what the respondent typed or chose.
@@ -136,6 +138,7 @@ func (s *Server) respondView(r *http.Request, c *consultations.Consultation, ans
 		}
 		v.Questions = append(v.Questions, qv)
 	}
+	s.addProfile(r, c, v)
 	return v
 }
 
@@ -205,6 +208,7 @@ func (s *Server) handleRespond(w http.ResponseWriter, r *http.Request) {
 		Anonymous: user(r) == nil || c.AllowAnonymous && r.PostFormValue("anonymous") == "1",
 		Locale:    reqOf(r).loc.Tag,
 		Channel:   channelFor(r.UserAgent()),
+		Profile:   readProfile(r),
 	}
 	v := s.respondView(r, c, n.Answers, n.Anonymous && user(r) != nil, nil)
 	switch {

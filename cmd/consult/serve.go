@@ -24,6 +24,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	origins := fs.String("origins", getenv("CONSULT_ORIGINS"), "comma-separated origins the site is served at (https://consult.example.gov)")
 	rateLimits := fs.String("rate-limits", envOr(getenv, "CONSULT_RATE_LIMITS", "on"), `"off" only for load tests on one machine`)
 	secureCookies := fs.Bool("secure-cookies", envBool(getenv, "CONSULT_SECURE_COOKIES", false), "mark cookies Secure (behind a TLS proxy)")
+	var af analyticsFlags
+	af.register(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +56,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	cfg := server.Config{RateLimits: limitsOn, SecureCookies: *secureCookies}
+	if cfg.Analytics, err = newAnalytics(ctx, a, af); err != nil {
+		return err
+	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			cfg.Origins = append(cfg.Origins, o)
