@@ -90,6 +90,7 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	if s.analytics, err = analyticsFor(ctx, cfg, store); err != nil {
 		return nil, err
 	}
+	s.analytics.SetModeration(moderationFigures{s.mod})
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}

@@ -22,9 +22,7 @@ func (f *analyticsFlags) register(fs *flag.FlagSet, getenv func(string) string) 
 // newAnalytics makes the figures service, keeps counts up to date from
 // now on and repairs any written while it was not running.
 //
-// MODERATION: once the moderation package lands (branch "moderation"),
-// pass an adapter satisfying analytics.ModerationSource in Options here;
-// until then pages say moderation figures are not available.
+// The server gives the service its moderation figures (SetModeration).
 func newAnalytics(ctx context.Context, a *app, f analyticsFlags) (*analytics.Service, error) {
 	if f.k != 0 && f.k < analytics.MinK {
 		a.log.Warn("suppression threshold raised to the minimum", "asked", f.k, "using", analytics.MinK)

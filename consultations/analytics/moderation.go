@@ -6,8 +6,9 @@ import (
 )
 
 // ModerationSource supplies a consultation's moderation figures. The
-// moderation package satisfies it through a small adapter wired in
-// cmd/consult; consultations never imports moderation.
+// moderation package satisfies it through a small adapter wired by the
+// server (server/analytics_moderation.go); consultations never imports
+// moderation.
 type ModerationSource interface {
 	ModerationFigures(ctx context.Context, consultationID string) (*ModerationFigures, error)
 }

@@ -48,6 +48,10 @@ func New(store *consultations.Store, opts Options) *Service {
 	return &Service{db: store.DB(), store: store, k: k, moderation: opts.Moderation}
 }
 
+// SetModeration gives the service its moderation figures. Call it before
+// the service is shared between goroutines.
+func (s *Service) SetModeration(m ModerationSource) { s.moderation = m }
+
 // K is the suppression threshold in force.
 func (s *Service) K() int { return s.k }
 
