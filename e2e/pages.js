@@ -48,5 +48,10 @@ export const pages = [
   { name: "manage-consultation", as: "staff", open: async (p, b) => go(p, b, "/manage/consultations/" + (await managedID(p, b))) },
   { name: "manage-new-errors", as: "staff", open: async (p, b) => { await go(p, b, "/manage/consultations/new"); await submit(p, "main form button.button[value=save]"); } },
   { name: "manage-outcome", as: "staff", open: async (p, b) => { await go(p, b, "/manage"); await go(p, b, await p.getAttribute('main a[href$="/outcome"]', "href")); } },
+  { name: "moderation-queue", as: "moderator", open: (p, b) => go(p, b, "/moderation") },
+  { name: "moderation-log", as: null, open: (p, b) => go(p, b, demo.policy + "/moderation") },
+  { name: "analytics", as: null, open: (p, b) => go(p, b, demo.closed + "/analytics") },
+  { name: "manage-analytics", as: "staff", open: async (p, b) => go(p, b, "/manage/consultations/" + (await managedID(p, b)) + "/analytics") },
+  { name: "open-data", as: null, open: (p, b) => go(p, b, "/open-data") },
   { name: "error-404", as: null, open: (p, b) => go(p, b, "/no-such-page") },
 ];
