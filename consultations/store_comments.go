@@ -60,11 +60,15 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 		cm.ParentID = &parent.ID
 		threadID = parent.threadID
 	}
+	screenInTx, err := s.prepareScreen(ctx, actor, c, cm)
+	if err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(tx *sqlx.Tx) error {
 		if err := s.claimKey(ctx, tx, key, "comment:"+cm.ID); err != nil {
 			return err
 		}
-		if err := s.screen(ctx, tx, actor, c, cm); err != nil {
+		if err := s.screen(ctx, tx, screenInTx, cm); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO comments (id, consultation_id, parent_id, thread_id, author_id, kind, stance, title, body, body_html, locale, status, channel, created_at, updated_at)

@@ -34,9 +34,15 @@ type Verdict struct {
 	Title  string
 }
 
-// Screener screens a new contribution inside its transaction; an error
-// refuses it (nothing is stored).
-type Screener func(ctx context.Context, tx *sqlx.Tx, s Submission) (Verdict, error)
+// Screener screens a new contribution in two steps. It examines the text
+// before the write (the costly part, kept off the single writer) and
+// returns the step to run inside the contribution's transaction; an error
+// from either refuses it, and nothing is stored.
+type Screener func(ctx context.Context, s Submission) (ScreenInTx, error)
+
+// ScreenInTx finishes screening inside the transaction that stores the
+// contribution.
+type ScreenInTx func(ctx context.Context, tx *sqlx.Tx) (Verdict, error)
 
 // SetScreener installs the screening hook PostComment calls. Call it once,
 // at start-up, before serving.
@@ -46,15 +52,24 @@ func (s *Store) SetScreener(fn Screener) { s.screener = fn }
 // shares its transactions.
 func (s *Store) Database() *database.DB { return s.db }
 
-// screen runs the screening hook on cm inside tx and applies its verdict.
-func (s *Store) screen(ctx context.Context, tx *sqlx.Tx, actor *User, c *Consultation, cm *Comment) error {
+// prepareScreen runs the first step of screening on cm, before its
+// transaction; it returns nil when no screener is installed.
+func (s *Store) prepareScreen(ctx context.Context, actor *User, c *Consultation, cm *Comment) (ScreenInTx, error) {
 	if s.screener == nil {
-		return nil
+		return nil, nil
 	}
-	v, err := s.screener(ctx, tx, Submission{
+	return s.screener(ctx, Submission{
 		Kind: "comment", ID: cm.ID, ConsultationID: c.ID, OrgID: c.OrgID, AuthorID: actor.ID, AccountAge: cm.CreatedAt.Sub(actor.CreatedAt),
 		Title: cm.Title, Body: cm.Body, Locale: cm.Locale, Status: string(cm.Status), CreatedAt: cm.CreatedAt,
 	})
+}
+
+// screen finishes screening inside tx and applies the verdict to cm.
+func (s *Store) screen(ctx context.Context, tx *sqlx.Tx, inTx ScreenInTx, cm *Comment) error {
+	if inTx == nil {
+		return nil
+	}
+	v, err := inTx(ctx, tx)
 	if err != nil {
 		return err
 	}

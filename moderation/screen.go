@@ -17,28 +17,53 @@ import (
 // duplicates from one account and near-duplicate campaigns. It refuses
 // with an *Error, or returns what to store; a held or flagged submission
 // is put in the queue with the reasons why, in the same transaction.
+// It is Prepare and Apply in one call.
 func (s *Service) Screen(ctx context.Context, tx *sqlx.Tx, sub Submission) (Verdict, error) {
-	v := Verdict{Status: sub.Status, Body: sub.Body, Title: sub.Title}
-	now := sub.CreatedAt
-	if now.IsZero() {
-		now = s.now()
-	}
-	if err := s.checkSuspended(ctx, tx, sub.AuthorID, now); err != nil {
-		return v, err
-	}
-	isNew := sub.AccountAge < s.Limits.NewAccountAge
-	if err := s.checkRate(ctx, tx, sub.AuthorID, isNew, now); err != nil {
-		return v, err
-	}
-	toks := Tokens(sub.Body)
-	var flags []flag
-	if sub.Status == StatusPending {
-		flags = append(flags, flag{reason: ReasonPremoderation, weight: reasonWeight[ReasonPremoderation]})
-	}
-
-	matcher, err := s.matcher(ctx, tx, sub.OrgID)
+	p, err := s.Prepare(ctx, sub)
 	if err != nil {
-		return v, err
+		return Verdict{Status: sub.Status, Body: sub.Body, Title: sub.Title}, err
+	}
+	return p.Apply(ctx, tx)
+}
+
+// Prepared is a submission whose text has been examined: the work that
+// needs no transaction (normalising, matching watched words, signing for
+// near-duplicates) is done before the write, so the single writer that
+// commits everyone's contributions is held only for the lookups and
+// inserts.
+type Prepared struct {
+	s        *Service
+	sub      Submission
+	v        Verdict
+	now      time.Time
+	isNew    bool
+	flags    []flag
+	links    int
+	bodyHash string
+	signed   bool
+	sig      Signature
+}
+
+// Prepare examines a submission before its transaction. A blocked word
+// refuses it at once.
+func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error) {
+	p := &Prepared{s: s, sub: sub, v: Verdict{Status: sub.Status, Body: sub.Body, Title: sub.Title}, now: sub.CreatedAt}
+	if p.now.IsZero() {
+		p.now = s.now()
+	}
+	// A suspension starting while this comment is being written may let
+	// it through; that race is harmless and keeps the check off the writer.
+	if err := s.checkSuspended(ctx, s.db.Reader, sub.AuthorID, p.now); err != nil {
+		return nil, err
+	}
+	p.isNew = sub.AccountAge < s.Limits.NewAccountAge
+	toks := Tokens(sub.Body)
+	if sub.Status == StatusPending {
+		p.flags = append(p.flags, flag{reason: ReasonPremoderation, weight: reasonWeight[ReasonPremoderation]})
+	}
+	matcher, err := s.matcher(ctx, s.db.Reader, sub.OrgID)
+	if err != nil {
+		return nil, err
 	}
 	matches := matcher.Find(toks, sub.Locale)
 	titleMatches := matcher.Find(Tokens(sub.Title), sub.Locale)
@@ -48,31 +73,45 @@ func (s *Service) Screen(ctx context.Context, tx *sqlx.Tx, sub Submission) (Verd
 		if strongest(titleMatches) == WordBlock {
 			field = "title"
 		}
-		return v, &Error{Code: EINVALID, MessageID: "ErrInvalidInput", Fields: map[string]string{field: "ErrModBlockedWord"},
+		return nil, &Error{Code: EINVALID, MessageID: "ErrInvalidInput", Fields: map[string]string{field: "ErrModBlockedWord"},
 			Data: map[string]any{"Word": firstWord(append(matches, titleMatches...), WordBlock)}}
 	case WordHold:
-		v.Status = StatusPending
+		p.v.Status = StatusPending
 	}
 	for _, m := range append(matches, titleMatches...) {
 		if m.Action == WordHold || m.Action == WordFlag {
-			flags = append(flags, flag{reason: ReasonWatchedWord, weight: reasonWeight[ReasonWatchedWord] / map[WordAction]int{WordHold: 1, WordFlag: 2}[m.Action],
+			p.flags = append(p.flags, flag{reason: ReasonWatchedWord, weight: reasonWeight[ReasonWatchedWord] / map[WordAction]int{WordHold: 1, WordFlag: 2}[m.Action],
 				detail: fmt.Sprintf("%s: %q matched %q", m.Action, m.Word, sub.Body[m.Start:m.End])})
 		}
 	}
-	v.Body = Mask(sub.Body, matches)
-	v.Title = Mask(sub.Title, titleMatches)
+	p.v.Body = Mask(sub.Body, matches)
+	p.v.Title = Mask(sub.Title, titleMatches)
 
-	links := countLinks(sub.Body)
-	if isNew && links > s.Limits.NewMaxLinks {
-		v.Status = StatusPending
-		flags = append(flags, flag{reason: ReasonLinks, weight: reasonWeight[ReasonLinks],
-			detail: fmt.Sprintf("%d links from an account younger than %s", links, s.Limits.NewAccountAge)})
+	p.links = countLinks(sub.Body)
+	if p.isNew && p.links > s.Limits.NewMaxLinks {
+		p.v.Status = StatusPending
+		p.flags = append(p.flags, flag{reason: ReasonLinks, weight: reasonWeight[ReasonLinks],
+			detail: fmt.Sprintf("%d links from an account younger than %s", p.links, s.Limits.NewAccountAge)})
 	}
+	p.bodyHash = strconv.FormatUint(hashString(exactForm(sub.Title+"\n"+sub.Body)), 16)
+	if len(toks) >= MinCampaignTokens {
+		p.sig, p.signed = Sign(Shingles(toks)), true
+	}
+	return p, nil
+}
 
-	bodyHash := strconv.FormatUint(hashString(exactForm(sub.Title+"\n"+sub.Body)), 16)
+// Apply finishes screening inside the transaction that stores the
+// submission: suspensions, rate limits, duplicates and campaigns, and the
+// queue item when anything was flagged.
+func (p *Prepared) Apply(ctx context.Context, tx *sqlx.Tx) (Verdict, error) {
+	s, sub, v, now := p.s, p.sub, p.v, p.now
+	flags := append([]flag(nil), p.flags...)
+	if err := s.checkRate(ctx, tx, sub.AuthorID, p.isNew, now); err != nil {
+		return v, err
+	}
 	var dup int
 	if err := tx.GetContext(ctx, &dup, s.q(`SELECT COUNT(*) FROM mod_signatures WHERE consultation_id = ? AND author_id = ? AND body_hash = ?`),
-		sub.ConsultationID, sub.AuthorID, bodyHash); err != nil {
+		sub.ConsultationID, sub.AuthorID, p.bodyHash); err != nil {
 		return v, err
 	}
 	if dup > 0 {
@@ -81,7 +120,7 @@ func (s *Service) Screen(ctx context.Context, tx *sqlx.Tx, sub Submission) (Verd
 			detail: fmt.Sprintf("the same text as %d earlier contribution(s) by this account", dup)})
 	}
 
-	campaign, err := s.placeInCampaign(ctx, tx, sub, toks, bodyHash, links, now)
+	campaign, err := s.placeInCampaign(ctx, tx, sub, p, now)
 	if err != nil {
 		return v, err
 	}
@@ -114,9 +153,9 @@ func firstWord(ms []Match, a WordAction) string {
 }
 
 // checkSuspended refuses an account suspended at now.
-func (s *Service) checkSuspended(ctx context.Context, tx *sqlx.Tx, userID string, now time.Time) error {
+func (s *Service) checkSuspended(ctx context.Context, r sqlx.QueryerContext, userID string, now time.Time) error {
 	var until sql.NullTime
-	if err := tx.GetContext(ctx, &until, s.q(`SELECT MAX(until) FROM mod_suspensions WHERE user_id = ? AND until > ?`), userID, now); err != nil {
+	if err := sqlx.GetContext(ctx, r, &until, s.q(`SELECT MAX(until) FROM mod_suspensions WHERE user_id = ? AND until > ?`), userID, now); err != nil {
 		return err
 	}
 	if until.Valid {
@@ -159,11 +198,12 @@ type campaignPlace struct {
 // placeInCampaign records the submission's signature and, when it is a
 // near-duplicate of earlier ones in the consultation, adds it to their
 // campaign (made on the first match). Every member is counted.
-func (s *Service) placeInCampaign(ctx context.Context, tx *sqlx.Tx, sub Submission, toks []Token, bodyHash string, links int, now time.Time) (campaignPlace, error) {
+func (s *Service) placeInCampaign(ctx context.Context, tx *sqlx.Tx, sub Submission, p *Prepared, now time.Time) (campaignPlace, error) {
 	var place campaignPlace
 	var sigBytes []byte
-	if len(toks) >= MinCampaignTokens {
-		sig := Sign(Shingles(toks))
+	bodyHash, links := p.bodyHash, p.links
+	if p.signed {
+		sig := &p.sig
 		sigBytes = sig.Bytes()
 		buckets := sig.Buckets()
 		args := []any{sub.ConsultationID}
@@ -256,7 +296,7 @@ func (s *Service) flagCampaignMembers(ctx context.Context, tx *sqlx.Tx, sub Subm
 
 // matcher returns the organisation's watched-word matcher, built once and
 // rebuilt after its words change.
-func (s *Service) matcher(ctx context.Context, tx *sqlx.Tx, orgID string) (*Matcher, error) {
+func (s *Service) matcher(ctx context.Context, r sqlx.QueryerContext, orgID string) (*Matcher, error) {
 	s.mu.Lock()
 	m, ok := s.words[orgID]
 	s.mu.Unlock()
@@ -264,7 +304,7 @@ func (s *Service) matcher(ctx context.Context, tx *sqlx.Tx, orgID string) (*Matc
 		return m, nil
 	}
 	var words []WatchedWord
-	if err := tx.SelectContext(ctx, &words, s.q(`SELECT id, org_id, locale, word, normalised, action, created_by, created_at FROM mod_watched_words WHERE org_id = ?`), orgID); err != nil {
+	if err := sqlx.SelectContext(ctx, r, &words, s.q(`SELECT id, org_id, locale, word, normalised, action, created_by, created_at FROM mod_watched_words WHERE org_id = ?`), orgID); err != nil {
 		return nil, err
 	}
 	m = NewMatcher(words)

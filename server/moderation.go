@@ -14,9 +14,15 @@ import (
 // both share the transaction that stores a comment.
 func wireModeration(store *consultations.Store) *moderation.Service {
 	mod := moderation.New(store.Database(), moderationContent{store})
-	store.SetScreener(func(ctx context.Context, tx *sqlx.Tx, sub consultations.Submission) (consultations.Verdict, error) {
-		v, err := mod.Screen(ctx, tx, moderation.Submission(sub))
-		return consultations.Verdict(v), asDomainError(err)
+	store.SetScreener(func(ctx context.Context, sub consultations.Submission) (consultations.ScreenInTx, error) {
+		p, err := mod.Prepare(ctx, moderation.Submission(sub))
+		if err != nil {
+			return nil, asDomainError(err)
+		}
+		return func(ctx context.Context, tx *sqlx.Tx) (consultations.Verdict, error) {
+			v, err := p.Apply(ctx, tx)
+			return consultations.Verdict(v), asDomainError(err)
+		}, nil
 	})
 	return mod
 }
