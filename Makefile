@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: run test test-go lint bench build load
+.PHONY: run test test-go test-sqlite test-postgres postgres-up lint bench build load
 
 run:
 	$(GO) run ./cmd/consult serve --demo
@@ -16,8 +16,25 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-test-go:
-	$(GO) test -race -count=1 ./...
+# The Go suite runs twice: on SQLite, then on PostgreSQL (a fresh database
+# per run, dropped afterwards; each test gets an empty schema of its own).
+test-go: test-sqlite test-postgres
+
+test-sqlite:
+	CONSULT_TEST_DATABASE=sqlite $(GO) test -race -count=1 ./...
+
+PG_ADMIN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+test-postgres: postgres-up
+	@db=consult_test_$$(od -An -N4 -tx4 /dev/urandom | tr -d ' '); \
+	psql "$(PG_ADMIN)" -qc "CREATE DATABASE $$db" || exit 1; \
+	CONSULT_TEST_DATABASE="postgres://postgres@127.0.0.1:5432/$$db?sslmode=disable" $(GO) test -race -count=1 ./...; rc=$$?; \
+	psql "$(PG_ADMIN)" -qc "DROP DATABASE $$db WITH (FORCE)"; exit $$rc
+
+# postgres-up starts the local PostgreSQL cluster unless it already answers.
+postgres-up:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+	echo "PostgreSQL on 127.0.0.1:5432 does not answer: the PostgreSQL run cannot go on" >&2; exit 1
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -19,6 +19,7 @@ type Store struct {
 
 	tokens *tokenCache // recently used bearer tokens
 	pub    Publisher   // receives committed events; nil: nobody watches
+	relay  *relay      // orders events from every node for pub
 }
 
 // SessionTimes bounds how long a signed-in session lasts.
@@ -34,6 +35,7 @@ func NewStore(db *database.DB, san *Sanitizer) *Store {
 		db:     db,
 		san:    san,
 		tokens: newTokenCache(),
+		relay:  newRelay(),
 		Now:    func() time.Time { return time.Now().UTC() },
 		Times: SessionTimes{
 			Idle:     2 * time.Hour,

@@ -75,7 +75,9 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
-	s.newLive()
+	if err := s.newLive(ctx); err != nil {
+		return nil, err
+	}
 	s.handler = s.buildHandler()
 	return s, nil
 }

@@ -1,0 +1,66 @@
+package database
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jmoiron/sqlx"
+)
+
+// This file is where SQLite and PostgreSQL differ, apart from the
+// migrations (one directory per dialect) and how each is opened. Queries
+// elsewhere are written once, with ? placeholders, in SQL both accept:
+// booleans as TRUE/FALSE, times as bound time.Time values (never SQL date
+// functions), upserts as INSERT … ON CONFLICT, COUNT scanned into int64 or
+// int.
+
+// Rebind turns a query written with ? placeholders into the dialect's form.
+func (db *DB) Rebind(query string) string {
+	if db.Dialect == Postgres {
+		return sqlx.Rebind(sqlx.DOLLAR, query)
+	}
+	return query
+}
+
+// Notify sends payload to every node listening on this database once tx
+// commits (PostgreSQL NOTIFY; notifications arrive in commit order). On
+// SQLite, where there is only one node, it does nothing. payload must stay
+// well under PostgreSQL's 8,000-byte limit: send references, not content.
+func (db *DB) Notify(tx *sqlx.Tx, payload string) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	_, err := tx.Exec(`SELECT pg_notify($1, $2)`, db.channel, payload)
+	return err
+}
+
+// Shared reports whether several processes may use the database at once,
+// so that what one node caches or publishes must reach the others.
+func (db *DB) Shared() bool { return db.Dialect == Postgres }
+
+// IsUniqueViolation reports whether err is a unique-constraint failure.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// isRetryable reports whether a write failed only because it met another
+// transaction (PostgreSQL deadlock, serialisation failure or lock timeout)
+// and would succeed if run again.
+func isRetryable(err error) bool {
+	pgErr := (*pgconn.PgError)(nil)
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "40001", "40P01", "55P03":
+		return true
+	}
+	return false
+}
