@@ -24,6 +24,7 @@ type relay struct {
 	listening bool             // false: publish local events at once (one node, or no listener)
 	last      map[string]int64 // last seq published, per consultation seen
 	pending   map[eventKey]Event
+	waiters   map[eventKey]chan struct{} // closed once the event is published
 }
 
 type eventKey struct {
@@ -36,7 +37,7 @@ type eventKey struct {
 const pendingMax = 4096
 
 func newRelay() *relay {
-	return &relay{last: map[string]int64{}, pending: map[eventKey]Event{}}
+	return &relay{last: map[string]int64{}, pending: map[eventKey]Event{}, waiters: map[eventKey]chan struct{}{}}
 }
 
 func notifyPayload(e Event) string { return e.ConsultationID + " " + strconv.FormatInt(e.Seq, 10) }
@@ -68,9 +69,28 @@ func (s *Store) committed(e Event) {
 		s.pub.Publish(e)
 		return
 	}
-	if last, ok := r.last[e.ConsultationID]; ok && e.Seq == last+1 {
+	last, known := r.last[e.ConsultationID]
+	switch {
+	case known && e.Seq == last+1:
 		r.last[e.ConsultationID] = e.Seq
 		s.pub.Publish(e)
+		return
+	case !known:
+		// The first event of this consultation the node sees: the write
+		// waits (briefly) until its notification has come back, by which
+		// time every earlier event, committed by any node, has come too, so
+		// that it reaches watchers before the write returns, as on one node.
+		k := eventKey{e.ConsultationID, e.Seq}
+		r.pending[k] = e
+		done := make(chan struct{})
+		r.waiters[k] = done
+		r.mu.Unlock()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+		}
+		r.mu.Lock()
+		delete(r.waiters, k)
 		return
 	}
 	if len(r.pending) < pendingMax {
@@ -102,6 +122,7 @@ func (s *Store) eventNotified(payload string) {
 		if s.pub != nil {
 			s.pub.Publish(e)
 		}
+		r.wake(eventKey{id, seq})
 		return
 	}
 	s.publishRange(id, last, seq)
@@ -123,6 +144,15 @@ func (s *Store) publishRange(id string, from, to int64) {
 		if s.pub != nil {
 			s.pub.Publish(e)
 		}
+		r.wake(eventKey{id, e.Seq})
+	}
+}
+
+// wake lets a write waiting for its event's publication return.
+func (r *relay) wake(k eventKey) {
+	if done, ok := r.waiters[k]; ok {
+		close(done)
+		delete(r.waiters, k)
 	}
 }
 

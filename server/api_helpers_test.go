@@ -51,8 +51,13 @@ var apiRoles = []string{asAnon, asCitizen, asModerator, asStaff, asOtherStaff, a
 
 func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
+	return newAPIEnvOver(t, database.OpenTest(t))
+}
+
+// newAPIEnvOver is newAPIEnv over an opened, migrated, empty database.
+func newAPIEnvOver(t *testing.T, db *database.DB) *apiEnv {
+	t.Helper()
 	ctx := context.Background()
-	db := database.OpenTest(t)
 	store := consultations.NewStore(db, consultations.NewSanitizer())
 	if ok, err := demo.Seed(ctx, store); err != nil || !ok {
 		t.Fatalf("demo.Seed = %v, %v", ok, err)
