@@ -104,3 +104,9 @@ func (s *Store) claimKey(ctx context.Context, tx *sqlx.Tx, k IdemKey, ref string
 
 // Ready reports whether the database answers.
 func (s *Store) Ready(ctx context.Context) error { return s.db.Ping(ctx) }
+
+// WriteStats returns the database's group-commit figures, for metrics.
+func (s *Store) WriteStats() database.WriteStats { return s.db.WriteStats() }
+
+// WriteQueue returns how many writes wait for the database's writer now.
+func (s *Store) WriteQueue() int { return s.db.QueueLength() }

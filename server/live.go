@@ -39,6 +39,7 @@ func (s *Server) newLive(ctx context.Context) error {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_clients_dropped_slow_total", Help: "Subscribers disconnected because they fell behind."},
 			func() float64 { return float64(st.DroppedSlow.Load()) }),
 	)
+	s.Registry().MustRegister(newDatabaseCollector(s.store), s.metrics.internalErrors)
 	s.store.SetPublisher(s)
 	return s.store.RelayEvents(ctx)
 }
