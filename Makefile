@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: run test test-go test-sqlite test-postgres postgres-up lint bench build load
+.PHONY: fuzz fuzz-short run test test-go test-sqlite test-postgres postgres-up lint bench build load
 
 run:
 	$(GO) run ./cmd/consult serve --demo
@@ -10,7 +10,7 @@ run:
 build:
 	$(GO) build -o consult ./cmd/consult
 
-test: lint test-go
+test: lint test-go fuzz-short
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -50,3 +50,23 @@ load:
 	$$dir/consult-load comments -addr http://$(LOAD_ADDR) -consultation load-200 -clients 64 -duration 30s -pid $$(cat $$dir/pid); \
 	$$dir/consult-load pages -addr http://$(LOAD_ADDR) -slug load-200 -clients 8 -duration 20s -pid $$(cat $$dir/pid); \
 	kill $$(cat $$dir/pid); sleep 1; grep -h '"group commit"' $$dir/server.log; rm -rf $$dir
+
+# fuzz runs every fuzz target for FUZZTIME each; what a target finds is
+# saved under its package's testdata/fuzz/ and then runs with go test.
+FUZZTIME ?= 1m
+FUZZ_TARGETS = \
+	./consultations:FuzzSanitizerNeverEmitsActiveContent \
+	./server:FuzzDraftFormDecoding \
+	./server:FuzzOutcomeFormDecoding \
+	./server:FuzzAnswerFormsDecoding \
+	./server:FuzzJSONDecoding \
+	./i18n:FuzzMatchAlwaysPicksASupportedLanguage \
+	./server/live:FuzzReaderSurvivesAnyClientBytes
+fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done
+
+# fuzz-short is the brief fuzzing step of make test.
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s
