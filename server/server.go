@@ -5,9 +5,11 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -30,21 +32,29 @@ type Config struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// TrustedProxies are the load balancers (addresses or CIDR ranges)
+	// whose X-Forwarded-For is believed, for rate limits per client
+	// address behind them.
+	TrustedProxies []netip.Prefix
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// request headers (slow-loris clients); default 10 s.
+	ReadHeaderTimeout time.Duration
 }
 
 // Server serves Consult over HTTP.
 type Server struct {
-	cfg     Config
-	store   *consultations.Store
-	i18n    *i18n.Bundle
-	assets  *static.Assets
-	pages   *pageSet
-	log     *slog.Logger
-	csrfKey []byte
-	limits  *rateLimiter
-	metrics *metrics
-	handler http.Handler
-	routes  []route
+	cfg           Config
+	store         *consultations.Store
+	i18n          *i18n.Bundle
+	assets        *static.Assets
+	pages         *pageSet
+	log           *slog.Logger
+	csrfKey       []byte
+	limits        *rateLimiter // per client address
+	accountLimits *rateLimiter // per signed-in account, whatever its addresses
+	metrics       *metrics
+	handler       http.Handler
+	routes        []route
 
 	pageCache *pageCache
 	hub       *live.Hub // pushes committed events to websocket watchers
@@ -68,9 +78,10 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	}
 	s := &Server{
 		cfg: cfg, store: store, i18n: bundle, assets: assets, log: log, csrfKey: key,
-		limits:    newRateLimiter(cfg.RateLimits),
-		pageCache: newPageCache(2*time.Second, 1000),
-		metrics:   newMetrics(prometheus.NewRegistry()),
+		limits:        newRateLimiter(cfg.RateLimits),
+		accountLimits: newRateLimiter(cfg.RateLimits),
+		pageCache:     newPageCache(2*time.Second, 1000),
+		metrics:       newMetrics(prometheus.NewRegistry()),
 	}
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
@@ -104,7 +115,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cmp.Or(s.cfg.ReadHeaderTimeout, 10*time.Second),
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

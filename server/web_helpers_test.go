@@ -22,10 +22,11 @@ import (
 // webEnv is a running server over a fresh SQLite database with the demo
 // content, for tests that drive the citizen pages like a browser would.
 type webEnv struct {
-	t     *testing.T
-	srv   *httptest.Server
-	store *consultations.Store
-	staff *consultations.User
+	t      *testing.T
+	srv    *httptest.Server
+	server *Server
+	store  *consultations.Store
+	staff  *consultations.User
 }
 
 // Demo accounts, all with demo.Password.
@@ -61,7 +62,7 @@ func newWebEnv(t *testing.T) *webEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &webEnv{t: t, srv: srv, store: store, staff: staff}
+	return &webEnv{t: t, srv: srv, server: s, store: store, staff: staff}
 }
 
 // consultationOptions shape a test consultation.

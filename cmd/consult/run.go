@@ -12,13 +12,14 @@ import (
 
 const usage = `usage:
   consult serve [--addr 127.0.0.1:8080] [--data DIR] [--database URL] [--demo]
+                [--origins URL,…] [--trusted-proxies ADDR,…] [--secure-cookies]
   consult migrate [--data DIR] [--database URL]
   consult user create --email E --password P --role citizen|staff|moderator|admin [--org SLUG]
   consult backup --to FILE [--data DIR] [--database URL]
 
 Every flag can be set by an environment variable: CONSULT_ADDR, CONSULT_DATA_DIR,
 CONSULT_DATABASE_URL, CONSULT_DEMO, CONSULT_ORIGINS, CONSULT_RATE_LIMITS,
-CONSULT_SECURE_COOKIES, CONSULT_LOG_LEVEL. A flag wins over its variable.
+CONSULT_SECURE_COOKIES, CONSULT_TRUSTED_PROXIES, CONSULT_LOG_LEVEL. A flag wins over its variable.
 `
 
 // run is the whole program, minus process plumbing, so tests can start it.

@@ -16,11 +16,11 @@ import (
 func FuzzReaderSurvivesAnyClientBytes(f *testing.F) {
 	for _, seed := range [][]byte{
 		{0x81, 0x85, 1, 2, 3, 4, 'h' ^ 1, 'e' ^ 2, 'l' ^ 3, 'l' ^ 4, 'o' ^ 1}, // masked text "hello"
-		{0x81, 0x05, 'h', 'e', 'l', 'l', 'o'},                               // unmasked: a protocol error
-		{0x89, 0x80, 0, 0, 0, 0},                                           // ping
-		{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe7},                               // close with a reserved code
-		{0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},       // a 2^63-byte frame
-		{0x01, 0x81, 0, 0, 0, 0, 'a', 0x00, 0x81, 0, 0, 0, 0, 'b'},         // fragments without a final one
+		{0x81, 0x05, 'h', 'e', 'l', 'l', 'o'},                                 // unmasked: a protocol error
+		{0x89, 0x80, 0, 0, 0, 0},                                              // ping
+		{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe7},                                  // close with a reserved code
+		{0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},          // a 2^63-byte frame
+		{0x01, 0x81, 0, 0, 0, 0, 'a', 0x00, 0x81, 0, 0, 0, 0, 'b'},            // fragments without a final one
 		[]byte(strings.Repeat("\x00", 300)),
 	} {
 		f.Add(seed)
