@@ -12,13 +12,14 @@ import (
 // relay hands committed events to the publisher in seq order, once each,
 // when several nodes share a PostgreSQL database. Every node's events
 // reach every node as a PostgreSQL notification carrying only
-// "consultation-id seq" (NOTIFY payloads must stay under 8,000 bytes);
-// the event itself is read from the events table, except that a node's
-// own events are kept from the commit until their notification arrives.
-// Notifications come in commit order, which is seq order per
-// consultation because seq is taken under the consultation's counter row
-// lock; a gap (notifications lost while reconnecting) is filled from the
-// events table before the next event goes out.
+// "consultation-id seq" lines (NOTIFY payloads must stay under 8,000
+// bytes); the event itself is read from the events table, except that a
+// node's own events are kept from the commit until their notification
+// arrives. Notifications are sent after commit, so they may come out of
+// order or be lost (a node killed in between, a listener reconnecting):
+// an event whose predecessors have not been published yet is published
+// after them, read from the table, and every few seconds the relay checks
+// each consultation it follows for events it has not seen.
 type relay struct {
 	mu        sync.Mutex       // mu guards everything below
 	listening bool             // false: publish local events at once (one node, or no listener)
@@ -51,14 +52,32 @@ func (s *Store) RelayEvents(ctx context.Context) error {
 	if !s.db.Shared() {
 		return nil
 	}
-	if err := s.db.Listen(ctx, s.eventNotified, s.resyncEvents); err != nil {
+	if err := s.db.Listen(ctx, s.eventsNotified, s.resyncEvents); err != nil {
 		return err
 	}
 	s.relay.mu.Lock()
 	s.relay.listening = true
 	s.relay.mu.Unlock()
+	go func() {
+		t := time.NewTicker(resyncEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.db.Done():
+				return
+			case <-t.C:
+				s.resyncEvents(ctx)
+			}
+		}
+	}()
 	return nil
 }
+
+// resyncEvery is how often the relay looks for events whose notification
+// never came.
+const resyncEvery = 3 * time.Second
 
 // committed is called after the commit of an event made by this node.
 func (s *Store) committed(e Event) {
@@ -71,6 +90,8 @@ func (s *Store) committed(e Event) {
 	}
 	last, known := r.last[e.ConsultationID]
 	switch {
+	case known && e.Seq <= last:
+		return // its notification came first
 	case known && e.Seq == last+1:
 		r.last[e.ConsultationID] = e.Seq
 		s.pub.Publish(e)
@@ -95,6 +116,13 @@ func (s *Store) committed(e Event) {
 	}
 	if len(r.pending) < pendingMax {
 		r.pending[eventKey{e.ConsultationID, e.Seq}] = e
+	}
+}
+
+// eventsNotified handles a notification: one "id seq" per line.
+func (s *Store) eventsNotified(payload string) {
+	for _, line := range strings.Split(payload, "\n") {
+		s.eventNotified(line)
 	}
 }
 

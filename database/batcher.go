@@ -46,8 +46,10 @@ type batcher struct {
 	db    *sqlx.DB
 	max   int
 	retry bool // PostgreSQL: run writes again that met another node's transaction
-	queue chan writeOp
-	wg    sync.WaitGroup
+	// notify sends the Notify payloads of committed writes (PostgreSQL).
+	notify func([]string)
+	queue  chan writeOp
+	wg     sync.WaitGroup
 
 	mu     sync.RWMutex // mu guards closed
 	closed bool
@@ -71,7 +73,18 @@ type WriteStats struct {
 }
 
 // QueueLength returns how many writes wait for the writer now.
-func (db *DB) QueueLength() int { return len(db.batcher.queue) }
+func (db *DB) QueueLength() int {
+	if db.pool != nil {
+		return int(db.pool.waiting.Load())
+	}
+	return len(db.batcher.queue)
+}
+
+func (b *batcher) isClosed() bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.closed
+}
 
 // WriteStats returns the group-commit figures since Open.
 func (db *DB) WriteStats() WriteStats {
@@ -188,8 +201,13 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 	opHooks := new([]func())
 	hooks.Store(tx, opHooks)
 	defer hooks.Delete(tx)
+	opNotes := new([]string)
+	notes.Store(tx, opNotes)
+	defer notes.Delete(tx)
+	var notify []string // of the writes that succeeded
 	for i, op := range batch {
 		*opHooks = (*opHooks)[:0]
+		*opNotes = (*opNotes)[:0]
 		if err := op.ctx.Err(); err != nil {
 			results[i] = err
 			continue
@@ -198,6 +216,7 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 			results[i] = op.fn(tx)
 			if results[i] == nil {
 				committed = append(committed, *opHooks...)
+				notify = append(notify, *opNotes...)
 			}
 			continue
 		}
@@ -216,6 +235,7 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 		}
 		if results[i] == nil {
 			committed = append(committed, *opHooks...)
+			notify = append(notify, *opNotes...)
 		}
 	}
 	if single && results[0] != nil {
@@ -232,6 +252,9 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 		return b.finish(batch, results)
 	}
 	b.count(len(batch))
+	if len(notify) > 0 && b.notify != nil {
+		b.notify(notify)
+	}
 	for _, fn := range committed {
 		fn()
 	}

@@ -32,7 +32,8 @@ type DB struct {
 	Reader  *sqlx.DB
 	writer  *sqlx.DB
 	batcher *batcher
-	dsn     string // SQLite DSN, for backups
+	pool    *writePool // PostgreSQL without group commit: a transaction per write
+	dsn     string     // SQLite DSN, for backups
 
 	pg      *pgx.ConnConfig // PostgreSQL: how to connect, for LISTEN
 	channel string          // PostgreSQL: the NOTIFY channel of this database and schema
@@ -46,6 +47,11 @@ type Options struct {
 	MaxBatch int
 	// MaxReaders bounds the PostgreSQL read pool (default 16).
 	MaxReaders int
+	// WritePool gives each PostgreSQL write a transaction of its own on a
+	// pool of MaxWriters connections, instead of group commit through one
+	// connection (the default, and the only way on SQLite).
+	WritePool  bool
+	MaxWriters int // default 16
 }
 
 // Open opens the database at url: a "postgres://" or "postgresql://" url
@@ -116,6 +122,9 @@ func (db *DB) Close() error {
 	if db.writer != nil {
 		errs = append(errs, db.writer.Close())
 	}
+	if db.pool != nil {
+		errs = append(errs, db.pool.db.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -130,5 +139,11 @@ func (db *DB) Ping(ctx context.Context) error {
 // returns once that transaction has committed durably (or failed). fn must
 // not keep tx after returning. An error from fn undoes only fn's own changes.
 func (db *DB) Write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if db.pool != nil {
+		if db.batcher.isClosed() {
+			return ErrClosed
+		}
+		return db.pool.do(ctx, fn)
+	}
 	return db.batcher.do(ctx, fn)
 }

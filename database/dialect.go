@@ -3,6 +3,7 @@ package database
 import (
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jmoiron/sqlx"
@@ -24,15 +25,52 @@ func (db *DB) Rebind(query string) string {
 }
 
 // Notify sends payload to every node listening on this database once tx
-// commits (PostgreSQL NOTIFY; notifications arrive in commit order). On
-// SQLite, where there is only one node, it does nothing. payload must stay
-// well under PostgreSQL's 8,000-byte limit: send references, not content.
+// commits (PostgreSQL NOTIFY). On SQLite, where there is only one node, it
+// does nothing. payload must be short (a reference, not content).
+//
+// The notification is sent just after the commit, not by NOTIFY inside the
+// transaction: PostgreSQL lets only one transaction that notifies commit at
+// a time, flush to disk included, which made every write of every node
+// wait in one line. Sent after the commit, notifications may arrive out of
+// commit order, or not at all if the node dies in between; listeners must
+// fill gaps from the table (consultations' relay does).
 func (db *DB) Notify(tx *sqlx.Tx, payload string) error {
 	if db.Dialect != Postgres {
 		return nil
 	}
-	_, err := tx.Exec(`SELECT pg_notify($1, $2)`, db.channel, payload)
-	return err
+	v, ok := notes.Load(tx)
+	if !ok {
+		panic("database: Notify outside a Write")
+	}
+	list := v.(*[]string)
+	*list = append(*list, payload)
+	return nil
+}
+
+// notes holds the payloads to notify once each open transaction commits:
+// *sqlx.Tx → *[]string.
+var notes sync.Map
+
+// sendNotes sends payloads, several per notification (one per line) to
+// stay under PostgreSQL's 8,000-byte limit.
+func (db *DB) sendNotes(payloads []string) {
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			db.Reader.Exec(`SELECT pg_notify($1, $2)`, db.channel, b.String())
+			b.Reset()
+		}
+	}
+	for _, p := range payloads {
+		if b.Len()+len(p)+1 > 7000 {
+			flush()
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p)
+	}
+	flush()
 }
 
 // Shared reports whether several processes may use the database at once,

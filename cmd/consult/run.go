@@ -53,11 +53,13 @@ type dbFlags struct {
 	dataDir     string
 	databaseURL string
 	logLevel    string
+	writePool   bool
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&d.dataDir, "data", envOr(getenv, "CONSULT_DATA_DIR", "./consult-data"), "data directory (SQLite database)")
 	fs.StringVar(&d.databaseURL, "database", getenv("CONSULT_DATABASE_URL"), "database URL; default: SQLite in the data directory")
+	fs.BoolVar(&d.writePool, "write-pool", envBool(getenv, "CONSULT_WRITE_POOL", false), "PostgreSQL: a transaction per write on a pool of connections instead of group commit")
 	fs.StringVar(&d.logLevel, "log-level", envOr(getenv, "CONSULT_LOG_LEVEL", "info"), "debug, info, warn or error")
 }
 
