@@ -2,7 +2,10 @@
 GO ?= go
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: fuzz fuzz-short run test test-go test-sqlite test-postgres postgres-up lint bench build load
+# Root on CI machines; elsewhere apt-get needs sudo.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: fuzz fuzz-short run test test-go test-sqlite test-postgres postgres-up test-e2e e2e-deps lint bench build load
 
 run:
 	$(GO) run ./cmd/consult serve --demo
@@ -10,7 +13,7 @@ run:
 build:
 	$(GO) build -o consult ./cmd/consult
 
-test: lint test-go fuzz-short
+test: lint test-go fuzz-short test-e2e
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -35,6 +38,19 @@ postgres-up:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
 	echo "PostgreSQL on 127.0.0.1:5432 does not answer: the PostgreSQL run cannot go on" >&2; exit 1
+
+# The end-to-end suite drives Debian's Chromium (never a downloaded one)
+# with playwright-core and axe-core from npm. It fails, never skips, when
+# the browser cannot start.
+test-e2e: e2e-deps
+	cd e2e && npm test
+
+e2e-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-core fonts-noto-cjk >/dev/null 2>&1; then \
+		echo "installing chromium and fonts for Arabic and Japanese"; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium fonts-noto-core fonts-noto-cjk; \
+	fi
+	cd e2e && npm ci --no-audit --no-fund
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -60,6 +60,11 @@ func (u *User) IsStaffOf(orgID string) bool {
 	return u.Role == RoleStaff && u.OrgID != nil && *u.OrgID == orgID
 }
 
+// IsModerator reports whether u may use the moderation queue.
+func (u *User) IsModerator() bool {
+	return u != nil && (u.Role == RoleModerator || u.Role == RoleAdmin)
+}
+
 // IsStaff reports whether u works for an organisation (or is an admin).
 func (u *User) IsStaff() bool {
 	return u != nil && (u.Role == RoleStaff || u.Role == RoleAdmin)
@@ -121,14 +126,14 @@ func (a *NewAccount) validate() error {
 	if a.Role == RoleStaff && a.OrgSlug == "" {
 		p.Add("org", "ErrOrgRequired", nil)
 	}
-	if !validLocale(a.Locale) {
+	if !ValidLocale(a.Locale) {
 		p.Add("locale", "ErrLocaleInvalid", nil)
 	}
 	return p.Err()
 }
 
-// validLocale accepts short BCP 47 tags such as "en", "pt-BR", "zh-Hant".
-func validLocale(tag string) bool {
+// ValidLocale accepts short BCP 47 tags such as "en", "pt-BR", "zh-Hant".
+func ValidLocale(tag string) bool {
 	if len(tag) < 2 || len(tag) > 16 {
 		return false
 	}

@@ -59,6 +59,8 @@ type Comment struct {
 	ReplyCount     int           `json:"reply_count" db:"reply_count"`
 	CreatedAt      time.Time     `json:"created_at" db:"created_at"`
 	UpdatedAt      time.Time     `json:"updated_at" db:"updated_at"`
+	// ModerationCategory is why moderators hid or redacted it ("" if not).
+	ModerationCategory string `json:"moderation_category,omitempty" db:"moderation_category"`
 }
 
 // IsBy reports whether u wrote c.
@@ -124,7 +126,7 @@ func (n *NewComment) validate(c *Consultation) error {
 	default:
 		p.Add("stance", "ErrStanceInvalid", nil)
 	}
-	if n.Locale != "" && !validLocale(n.Locale) {
+	if n.Locale != "" && !ValidLocale(n.Locale) {
 		p.Add("locale", "ErrLocaleInvalid", nil)
 	}
 	return p.Err()

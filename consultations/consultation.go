@@ -211,7 +211,7 @@ func (d *Draft) validate() error {
 	if !slugPattern.MatchString(d.Slug) || len(d.Slug) > 80 {
 		p.Add("slug", "ErrSlugInvalid", nil)
 	}
-	if !validLocale(d.DefaultLocale) {
+	if !ValidLocale(d.DefaultLocale) {
 		p.Add("default_locale", "ErrLocaleInvalid", nil)
 	}
 	checkText(p, "title", d.Title, true, MaxTitleLen)
@@ -256,7 +256,7 @@ func checkText(p Problems, field string, t LocalText, required bool, max int) {
 		return
 	}
 	for tag, s := range t {
-		if !validLocale(tag) {
+		if !ValidLocale(tag) {
 			p.Add(field, "ErrLocaleInvalid", nil)
 			return
 		}

@@ -3,7 +3,6 @@ package consultations
 import (
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,19 +54,8 @@ func (o Options) Value() (driver.Value, error) {
 
 // Scan reads options stored by Value.
 func (o *Options) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*o = nil
-		return nil
-	default:
-		return errors.New("Options: unsupported column type")
-	}
-	return json.Unmarshal(b, (*[]Option)(o))
+	*o = nil
+	return scanJSON(src, (*[]Option)(o))
 }
 
 // QuestionDraft is a question as staff write it.

@@ -24,6 +24,7 @@ type Response struct {
 	EnteredBy      *string   `json:"-" db:"entered_by"`
 	CreatedAt      time.Time `json:"created_at" db:"created_at"`
 	Answers        []Answer  `json:"answers,omitempty" db:"-"`
+	Profile
 }
 
 // NewResponse is a response as submitted.
@@ -32,6 +33,7 @@ type NewResponse struct {
 	Anonymous bool     `json:"anonymous"`
 	Locale    string   `json:"locale"`
 	Channel   Channel  `json:"-"`
+	Profile
 }
 
 // Validate checks every answer against c's questions and returns field
@@ -57,6 +59,7 @@ func (n *NewResponse) Validate(c *Consultation) error {
 			p.Add(id, "ErrUnknownQuestion", nil)
 		}
 	}
+	n.Profile.check(p)
 	if n.Anonymous && !c.AllowAnonymous {
 		p.Add("anonymous", "ErrAnonymousNotAllowed", nil)
 	}

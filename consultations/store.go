@@ -20,6 +20,9 @@ type Store struct {
 	tokens *tokenCache // recently used bearer tokens
 	pub    Publisher   // receives committed events; nil: nobody watches
 	relay  *relay      // orders events from every node for pub
+
+	screener  Screener // screens new contributions; see SetScreener
+	tallyHook Tally    // participation figures kept on write; see SetTally
 }
 
 // SessionTimes bounds how long a signed-in session lasts.

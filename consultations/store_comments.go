@@ -10,7 +10,7 @@ import (
 
 const commentColumns = `c.id, c.consultation_id, c.parent_id, c.author_id, COALESCE(u.display_name, '') AS author_name,
 	c.kind, c.stance, c.title, c.body, c.body_html, c.locale, c.status, c.channel, c.support_count, c.reply_count,
-	c.created_at, c.updated_at`
+	c.created_at, c.updated_at, c.moderation_category`
 
 const commentFrom = ` FROM comments c LEFT JOIN users u ON u.id = c.author_id`
 
@@ -64,6 +64,9 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 		if err := s.claimKey(ctx, tx, key, "comment:"+cm.ID); err != nil {
 			return err
 		}
+		if err := s.screen(ctx, tx, actor, c, cm); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO comments (id, consultation_id, parent_id, thread_id, author_id, kind, stance, title, body, body_html, locale, status, channel, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			cm.ID, cm.ConsultationID, cm.ParentID, threadID, cm.AuthorID, cm.Kind, cm.Stance, cm.Title, cm.Body, cm.BodyHTML,
@@ -85,6 +88,9 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 
 // countComment moves the published-comment counters by delta.
 func (s *Store) countComment(ctx context.Context, tx *sqlx.Tx, cm *Comment, delta int) error {
+	if err := s.tally().CommentCounted(ctx, tx, cm, delta); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET comment_count = comment_count + ? WHERE id = ?`), delta, cm.ConsultationID); err != nil {
 		return err
 	}
@@ -328,6 +334,9 @@ func (s *Store) Support(ctx context.Context, actor *User, ideaID string, on bool
 		var res interface{ RowsAffected() (int64, error) }
 		var err error
 		delta := 1
+		if err := s.tally().SupportChanging(ctx, tx, ideaID, actor.ID, on, s.now()); err != nil {
+			return err
+		}
 		if on {
 			res, err = tx.ExecContext(ctx, s.q(`INSERT INTO supports (comment_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), ideaID, actor.ID, s.now())
 		} else {

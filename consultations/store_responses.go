@@ -36,7 +36,7 @@ func (s *Store) SubmitResponse(ctx context.Context, actor *User, consultationID 
 	}
 	r := &Response{
 		ID: database.NewID(), ConsultationID: c.ID, Reference: newReference(),
-		Anonymous: n.Anonymous, Channel: n.Channel, Locale: n.Locale, CreatedAt: s.now(),
+		Anonymous: n.Anonymous, Channel: n.Channel, Locale: n.Locale, CreatedAt: s.now(), Profile: n.Profile,
 	}
 	if r.Locale == "" {
 		r.Locale = c.DefaultLocale
@@ -71,7 +71,7 @@ func (s *Store) SubmitAssistedResponse(ctx context.Context, actor *User, consult
 	}
 	r := &Response{
 		ID: database.NewID(), ConsultationID: c.ID, Reference: newReference(), Anonymous: true,
-		Channel: ChannelAssisted, Locale: n.Locale, EnteredBy: &actor.ID, CreatedAt: s.now(),
+		Channel: ChannelAssisted, Locale: n.Locale, EnteredBy: &actor.ID, CreatedAt: s.now(), Profile: n.Profile,
 	}
 	if r.Locale == "" {
 		r.Locale = c.DefaultLocale
@@ -102,8 +102,8 @@ func (s *Store) storeResponse(ctx context.Context, c *Consultation, r *Response,
 		if err := s.claimKey(ctx, tx, key, "response:"+r.ID); err != nil {
 			return err
 		}
-		if _, err := tx.NamedExecContext(ctx, `INSERT INTO responses (id, consultation_id, reference, user_id, anonymous, channel, locale, entered_by, created_at)
-			VALUES (:id, :consultation_id, :reference, :user_id, :anonymous, :channel, :locale, :entered_by, :created_at)`, r); err != nil {
+		if _, err := tx.NamedExecContext(ctx, `INSERT INTO responses (id, consultation_id, reference, user_id, anonymous, channel, locale, entered_by, created_at, region, age_band, gender, publish_consent)
+			VALUES (:id, :consultation_id, :reference, :user_id, :anonymous, :channel, :locale, :entered_by, :created_at, :region, :age_band, :gender, :publish_consent)`, r); err != nil {
 			return err
 		}
 		for _, a := range r.Answers {
@@ -113,6 +113,9 @@ func (s *Store) storeResponse(ctx context.Context, c *Consultation, r *Response,
 			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET response_count = response_count + 1 WHERE id = ?`), c.ID); err != nil {
+			return err
+		}
+		if err := s.tally().ResponseAdded(ctx, tx, c, r); err != nil {
 			return err
 		}
 		return s.recordResponseCount(ctx, tx, c.ID)
@@ -178,6 +181,9 @@ func (s *Store) DeleteResponse(ctx context.Context, actor *User, id string) erro
 		return Errorf(ENOTFOUND, "ErrResponseNotFound")
 	}
 	return s.write(ctx, func(tx *sqlx.Tx) error {
+		if err := s.tally().ResponseRemoving(ctx, tx, id); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM responses WHERE id = ? AND user_id = ?`), id, actor.ID)
 		if err != nil {
 			return err

@@ -54,22 +54,23 @@ func (t LocalText) Value() (driver.Value, error) {
 
 // Scan reads a JSON object written by Value.
 func (t *LocalText) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*t = LocalText{}
-		return nil
-	default:
-		return errors.New("LocalText: unsupported column type")
-	}
 	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := scanJSON(src, &m); err != nil {
 		return err
 	}
 	*t = m
 	return nil
+}
+
+// scanJSON decodes a JSON column (TEXT or BLOB; NULL leaves dst alone).
+func scanJSON(src, dst any) error {
+	switch v := src.(type) {
+	case string:
+		return json.Unmarshal([]byte(v), dst)
+	case []byte:
+		return json.Unmarshal(v, dst)
+	case nil:
+		return nil
+	}
+	return errors.New("scan JSON: unsupported column type")
 }

@@ -263,3 +263,18 @@ func TestEverySQLiteMigrationHasAPostgresTwin(t *testing.T) {
 		}
 	}
 }
+
+func TestQuestionMarksBecomeNumberedPlaceholdersOutsideQuotes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`SELECT a FROM t WHERE b = ? AND c = ?`, `SELECT a FROM t WHERE b = $1 AND c = $2`},
+		{`SELECT '?', "?x", ? FROM t`, `SELECT '?', "?x", $1 FROM t`},
+		{"SELECT ? -- isn't it?\nFROM t WHERE x = ?", "SELECT $1 -- isn't it?\nFROM t WHERE x = $2"},
+		{`SELECT 'it''s', ?`, `SELECT 'it''s', $1`},
+	}
+	for _, tt := range tests {
+		if got := dollars(tt.in); got != tt.want {
+			t.Errorf("dollars(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}

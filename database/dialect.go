@@ -102,3 +102,13 @@ func isRetryable(err error) bool {
 	}
 	return false
 }
+
+// Day returns SQL for the UTC calendar day (YYYY-MM-DD) of a time column,
+// for grouping by day; r is the *sqlx.DB or *sqlx.Tx the query runs on.
+// SQLite keeps times as UTC text, whose first ten characters are the day.
+func Day(r interface{ DriverName() string }, column string) string {
+	if r.DriverName() == "pgx" {
+		return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return "substr(" + column + ", 1, 10)"
+}

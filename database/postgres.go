@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -35,10 +36,13 @@ func openPostgres(ctx context.Context, rawURL string, opts Options) (*DB, error)
 		registerUTC(c)
 		return nil
 	})
-	db.writer = sqlx.NewDb(stdlib.OpenDB(*cfg, utc), "pgx")
+	open := func() *sqlx.DB {
+		return sqlx.NewDb(sql.OpenDB(rebindConnector{stdlib.GetConnector(*cfg, utc)}), "pgx")
+	}
+	db.writer = open()
 	db.writer.SetMaxOpenConns(1)
 	db.writer.SetMaxIdleConns(1)
-	db.Reader = sqlx.NewDb(stdlib.OpenDB(*cfg, utc), "pgx")
+	db.Reader = open()
 	readers := opts.MaxReaders
 	if readers <= 0 {
 		readers = 16
@@ -64,7 +68,7 @@ func openPostgres(ctx context.Context, rawURL string, opts Options) (*DB, error)
 		if writers <= 0 {
 			writers = 16
 		}
-		pool := sqlx.NewDb(stdlib.OpenDB(*cfg, utc), "pgx")
+		pool := open()
 		pool.SetMaxOpenConns(writers)
 		pool.SetMaxIdleConns(writers)
 		db.pool = &writePool{db: pool, batcher: db.batcher, notify: db.sendNotes}

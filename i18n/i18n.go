@@ -150,9 +150,10 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 }
 
 // N translates id for count, choosing the plural form by CLDR rules; the
-// count is available to the message as {{.Count}}.
+// count is available to the message as {{.Count}}, written as the
+// language writes numbers ("1,200", "1 200").
 func (l *Localizer) N(id string, count int, data ...map[string]any) string {
-	td := map[string]any{"Count": count}
+	td := map[string]any{"Count": FormatNumber(l.Tag, count)}
 	if len(data) > 0 {
 		for k, v := range data[0] {
 			td[k] = v

@@ -36,7 +36,7 @@ func authzCases() []authzCase {
 		return map[string]int{asAnon: 401, asCitizen: denied, asModerator: denied, asStaff: denied, asOtherStaff: denied, asAdmin: denied, asAuthor: 204}
 	}
 	ctx := context.Background()
-	return []authzCase{
+	return append(moderationAuthzCases(), append([]authzCase{
 		{
 			route: "POST /api/v1/accounts", want: all(201, 201),
 			setup: func(e *apiEnv, role string) (string, any) {
@@ -202,7 +202,7 @@ func authzCases() []authzCase {
 			route: "POST /api/v1/me/notifications/read", want: all(401, 204),
 			setup: func(e *apiEnv, role string) (string, any) { return "/api/v1/me/notifications/read", nil },
 		},
-	}
+	}, opinionAuthzCases()...)...)
 }
 
 func textAnswer(c *consultations.Consultation, text string) consultations.NewResponse {

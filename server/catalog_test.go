@@ -25,6 +25,8 @@ var (
 		"ManageConfirm_open", "ManageConfirm_closed",
 		"ManageStatusWord_draft", "ManageStatusWord_scheduled", "ManageStatusWord_open",
 		"ManageStatusWord_closed", "ManageStatusWord_outcome_published",
+		"OpinionMostly_agree", "OpinionMostly_disagree", "OpinionStatus_published", "OpinionStatus_pending", "OpinionStatus_removed",
+		"OpinionShape_circle", "OpinionShape_square", "OpinionShape_triangle", "OpinionShape_diamond", "OpinionShape_cross", "OpinionShape_ring",
 	}
 )
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/moderation"
 )
 
 // Errors the HTTP layer itself raises.
@@ -61,6 +62,20 @@ func classify(err error) (code string, status int, msg consultations.Message, fi
 			status = http.StatusInternalServerError
 		}
 		return de.Code, status, de.Message, de.Fields
+	}
+	var me *moderation.Error
+	if errors.As(err, &me) {
+		status, ok := codeStatus[me.Code]
+		if !ok {
+			status = http.StatusInternalServerError
+		}
+		if len(me.Fields) > 0 {
+			fields = make(map[string]consultations.Message, len(me.Fields))
+			for f, id := range me.Fields {
+				fields[f] = consultations.Message{ID: id, Data: me.Data}
+			}
+		}
+		return me.Code, status, consultations.Message{ID: me.MessageID, Data: me.Data}, fields
 	}
 	var c coded
 	if errors.As(err, &c) {

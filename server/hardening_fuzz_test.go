@@ -84,7 +84,7 @@ func FuzzAnswerFormsDecoding(f *testing.F) {
 			return
 		}
 		n, _ := decodeAssistedForm(v, fuzzConsultation)
-		if n.Locale != fuzzConsultation.DefaultLocale && !formLangTag(n.Locale) {
+		if n.Locale != fuzzConsultation.DefaultLocale && !consultations.ValidLocale(n.Locale) {
 			t.Fatalf("assisted form took locale %q", n.Locale)
 		}
 		r := httptest.NewRequest("POST", "/", strings.NewReader(form))

@@ -87,7 +87,7 @@ func (s *Server) firstAssisted(r *http.Request, key consultations.IdemKey) (*con
 // multiple choice) and the respondent's language.
 func decodeAssistedForm(v url.Values, c *consultations.Consultation) (consultations.NewResponse, map[string][]string) {
 	n := consultations.NewResponse{Locale: c.DefaultLocale, Channel: consultations.ChannelAssisted}
-	if l := v.Get("locale"); formLangTag(l) {
+	if l := v.Get("locale"); consultations.ValidLocale(l) {
 		n.Locale = l
 	}
 	values := map[string][]string{}

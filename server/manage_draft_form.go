@@ -93,7 +93,7 @@ func decodeDraftForm(v url.Values) *draftForm {
 	if f.Moderation != "pre" {
 		f.Moderation = "post"
 	}
-	if !formLangTag(f.DefaultLocale) {
+	if !consultations.ValidLocale(f.DefaultLocale) {
 		f.DefaultLocale = "en"
 	}
 	f.Langs = usedLangs(f.DefaultLocale, v["langs"])
@@ -128,26 +128,12 @@ func decodeDraftForm(v url.Values) *draftForm {
 	return f
 }
 
-// formLangTag accepts what may be a language tag: letters, digits and
-// hyphens, 2 to 16 characters. The domain checks it properly.
-func formLangTag(tag string) bool {
-	if len(tag) < 2 || len(tag) > 16 {
-		return false
-	}
-	for _, r := range tag {
-		if !(r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
 // usedLangs puts main first, then the other well-formed tags once each.
 func usedLangs(main string, tags []string) []string {
 	out := []string{main}
 	for _, t := range tags {
 		t = strings.TrimSpace(t)
-		if formLangTag(t) && !containsString(out, t) && len(out) < maxFormLangs {
+		if consultations.ValidLocale(t) && !containsString(out, t) && len(out) < maxFormLangs {
 			out = append(out, t)
 		}
 	}
@@ -201,7 +187,7 @@ func (f *draftForm) apply(action, addLang string) bool {
 	}
 	switch verb {
 	case "add_language":
-		if formLangTag(addLang) && !containsString(f.Langs, addLang) && len(f.Langs) < maxFormLangs {
+		if consultations.ValidLocale(addLang) && !containsString(f.Langs, addLang) && len(f.Langs) < maxFormLangs {
 			f.Langs = append(f.Langs, addLang)
 		}
 	case "remove_language":

@@ -88,7 +88,7 @@ func (f *outcomeForm) apply(action, addLang string) bool {
 	}
 	switch verb {
 	case "add_language":
-		if formLangTag(addLang) && !containsString(f.Langs, addLang) && len(f.Langs) < maxFormLangs {
+		if consultations.ValidLocale(addLang) && !containsString(f.Langs, addLang) && len(f.Langs) < maxFormLangs {
 			f.Langs = append(f.Langs, addLang)
 		}
 	case "remove_language":

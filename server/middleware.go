@@ -143,14 +143,8 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				clearCookie(w, r, s.cfg, sessionCookie)
 			}
 		}
-		choice := ""
-		if c, err := r.Cookie(langCookie); err == nil {
-			choice = c.Value
-		}
-		if rq.user != nil && choice == "" {
-			choice = rq.user.Locale
-		}
-		rq.loc = s.i18n.Localizer(s.i18n.Match(choice, r.Header.Get("Accept-Language"), "en"))
+		rq.langChoice = s.languageChoice(r, rq.user)
+		rq.loc = s.i18n.Localizer(s.i18n.Match(rq.langChoice, r.Header.Get("Accept-Language"), "en"))
 		if !rq.api {
 			rq.csrfToken = s.csrfFor(w, r)
 			if r.Method == http.MethodPost && !s.csrfValid(r) {

@@ -38,6 +38,7 @@ func (s *Server) visibleConsultation(r *http.Request, slug string) (*consultatio
 	if !c.Visible(user(r), s.store.Now()) {
 		return nil, consultations.Errorf(consultations.ENOTFOUND, "ErrConsultationNotFound")
 	}
+	s.useOrganisationLanguage(r, c.Organisation.DefaultLocale)
 	return c, nil
 }
 

@@ -31,6 +31,21 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			past = append([]consultations.Consultation{c}, past...)
 		}
 	}
+	// Cards give closing dates in each organisation's time zone.
+	orgs, err := s.store.Organisations(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byID := map[string]*consultations.Organisation{}
+	for i := range orgs {
+		byID[orgs[i].ID] = &orgs[i]
+	}
+	for _, list := range [][]consultations.Consultation{stillOpen, past} {
+		for i := range list {
+			list[i].Organisation = byID[list[i].OrgID]
+		}
+	}
 	loc := reqOf(r).loc
 	s.render(w, r, http.StatusOK, "home", s.newPage(r, loc.T("HomeTitle"), struct {
 		Open, Past []consultations.Consultation

@@ -52,18 +52,19 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // page is what every template receives. Data is the page's own.
 type page struct {
-	L         *i18n.Localizer
-	Lang      string
-	Dir       string
-	Title     string
-	User      *consultations.User
-	CSRF      string
-	Nonce     string
-	Path      string
-	Languages []i18n.Language
-	Errors    []fieldError // GOV.UK-style error summary, in field order
-	Unread    int
-	Data      any
+	L          *i18n.Localizer
+	Lang       string
+	Dir        string
+	Title      string
+	User       *consultations.User
+	CSRF       string
+	Nonce      string
+	Path       string
+	Languages  []i18n.Language
+	Alternates []alternate  // this page in each language, for hreflang links
+	Errors     []fieldError // GOV.UK-style error summary, in field order
+	Unread     int
+	Data       any
 }
 
 // fieldError is one entry of an error summary: the message and the id of
@@ -78,7 +79,10 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 	rq := reqOf(r)
 	p := &page{
 		L: rq.loc, Lang: rq.loc.Tag, Dir: i18n.Dir(rq.loc.Tag), Title: title, User: rq.user,
-		CSRF: rq.csrfToken, Nonce: rq.nonce, Path: r.URL.RequestURI(), Languages: s.i18n.Languages(), Data: data,
+		CSRF: rq.csrfToken, Nonce: rq.nonce, Path: withoutLang(r.URL), Languages: s.i18n.Languages(), Data: data,
+	}
+	if r.Method == http.MethodGet {
+		p.Alternates = s.alternates(r.URL)
 	}
 	if rq.user != nil {
 		p.Unread, _ = s.store.UnreadNotifications(r.Context(), rq.user.ID)
@@ -194,6 +198,9 @@ func templateFuncs(assets *static.Assets) template.FuncMap {
 			}
 			return m
 		},
+		// date and datetime write English only; templates use .L.Date and
+		// .L.DateTime, which write the reader's language (the template
+		// scan in i18n_bypass_test.go flags these two).
 		"date": func(t time.Time, tz string) string {
 			return t.In(location(tz)).Format("2 January 2006")
 		},

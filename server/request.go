@@ -11,14 +11,15 @@ import (
 
 // request is what middleware learns about a request, for handlers.
 type request struct {
-	user      *consultations.User
-	session   string // the session cookie's secret, if signed in by cookie
-	bearer    bool   // signed in with an API token
-	loc       *i18n.Localizer
-	nonce     string // CSP nonce for this response's inline elements
-	csrfToken string
-	api       bool
-	ip        string // the client's address (see Server.clientIP)
+	user       *consultations.User
+	session    string // the session cookie's secret, if signed in by cookie
+	bearer     bool   // signed in with an API token
+	loc        *i18n.Localizer
+	langChoice string // the reader's explicit language choice, if any
+	nonce      string // CSP nonce for this response's inline elements
+	csrfToken  string
+	api        bool
+	ip         string // the client's address (see Server.clientIP)
 }
 
 type ctxKey struct{}

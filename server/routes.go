@@ -62,6 +62,24 @@ func (s *Server) routeTable() []route {
 		{"GET", "/manage/consultations/{id}/assisted", s.handleManageAssisted},
 		{"POST", "/manage/consultations/{id}/assisted", s.handleManageAssistedSubmit},
 
+		// Moderation (issue 4): pages.
+		{"GET", "/comments/{id}/report", s.handleReportForm},
+		{"POST", "/comments/{id}/report", s.handleReport},
+		{"GET", "/consultations/{slug}/moderation", s.handleModLogPage},
+		{"GET", "/me/moderation", s.handleMyModeration},
+		{"POST", "/me/moderation/{id}/appeal", s.handleMyAppeal},
+		{"GET", "/moderation", s.handleModQueue},
+		{"POST", "/moderation/items/{id}/claim", s.handleModClaim},
+		{"POST", "/moderation/items/{id}/decision", s.handleModDecision},
+		{"POST", "/moderation/bulk", s.handleModBulk},
+		{"GET", "/moderation/appeals", s.handleModAppeals},
+		{"POST", "/moderation/appeals/{id}/decision", s.handleModAppealDecision},
+		{"GET", "/manage/watched-words", s.handleModWords},
+		{"POST", "/manage/watched-words", s.handleModWordAdd},
+		{"POST", "/manage/watched-words/{id}/delete", s.handleModWordDelete},
+		{"GET", "/admin/audit", s.handleModAudit},
+		{"GET", "/admin/audit.csv", s.handleAuditCSV},
+
 		// JSON API.
 		{"GET", "/api/v1/openapi.json", s.handleOpenAPI},
 		{"POST", "/api/v1/accounts", s.handleAPIAccountCreate},
@@ -94,6 +112,63 @@ func (s *Server) routeTable() []route {
 
 		// Live updates.
 		{"GET", "/api/v1/consultations/{id}/live", s.handleAPILive},
+
+		// Moderation (issue 4): JSON API.
+		{"POST", "/api/v1/comments/{id}/reports", s.handleAPIReportCreate},
+		{"GET", "/api/v1/moderation/queue", s.handleAPIModerationQueue},
+		{"POST", "/api/v1/moderation/queue/{id}/claim", s.handleAPIModerationClaim},
+		{"POST", "/api/v1/moderation/queue/{id}/decision", s.handleAPIModerationDecision},
+		{"POST", "/api/v1/moderation/bulk-decisions", s.handleAPIModerationBulk},
+		{"GET", "/api/v1/consultations/{id}/moderation-log", s.handleAPIModerationLog},
+		{"GET", "/api/v1/me/moderation-decisions", s.handleAPIMyModerationDecisions},
+		{"POST", "/api/v1/moderation/decisions/{id}/appeal", s.handleAPIAppealCreate},
+		{"GET", "/api/v1/moderation/appeals", s.handleAPIAppealList},
+		{"POST", "/api/v1/moderation/appeals/{id}/decision", s.handleAPIAppealDecision},
+		{"POST", "/api/v1/moderation/suspensions", s.handleAPISuspensionCreate},
+		{"GET", "/api/v1/organisations/{id}/watched-words", s.handleAPIWatchedWordList},
+		{"POST", "/api/v1/organisations/{id}/watched-words", s.handleAPIWatchedWordCreate},
+		{"DELETE", "/api/v1/watched-words/{id}", s.handleAPIWatchedWordDelete},
+		{"GET", "/api/v1/moderation/audit", s.handleAPIAudit},
+		{"GET", "/api/v1/moderation/audit.csv", s.handleAuditCSV},
+		{"PUT", "/api/v1/moderation/moderators/{id}/scopes", s.handleAPIModeratorScopes},
+
+		// Opinion map (issue 8): pages, staff pages, JSON API.
+		{"GET", "/consultations/{slug}/opinion", s.handleOpinionVotePage},
+		{"POST", "/consultations/{slug}/opinion/votes", s.handleOpinionVote},
+		{"POST", "/consultations/{slug}/opinion/statements", s.handleOpinionStatementPost},
+		{"GET", "/consultations/{slug}/opinion/report", s.handleOpinionReportPage},
+		{"GET", "/manage/consultations/{id}/opinion", s.handleManageOpinion},
+		{"POST", "/manage/consultations/{id}/opinion", s.handleManageOpinionSettings},
+		{"POST", "/manage/consultations/{id}/opinion/statements", s.handleManageOpinionSeed},
+		{"POST", "/manage/consultations/{id}/opinion/import", s.handleManageOpinionImport},
+		{"POST", "/manage/opinion/statements/{id}/status", s.handleManageOpinionModerate},
+		{"GET", "/api/v1/consultations/{id}/opinion", s.handleAPIOpinionGet},
+		{"PUT", "/api/v1/consultations/{id}/opinion", s.handleAPIOpinionEnable},
+		{"GET", "/api/v1/consultations/{id}/opinion/statements", s.handleAPIOpinionStatements},
+		{"POST", "/api/v1/consultations/{id}/opinion/statements", s.handleAPIOpinionStatementCreate},
+		{"GET", "/api/v1/consultations/{id}/opinion/next", s.handleAPIOpinionNext},
+		{"GET", "/api/v1/consultations/{id}/opinion/report", s.handleAPIOpinionReport},
+		{"GET", "/api/v1/consultations/{id}/opinion/export/{file}", s.handleAPIOpinionExport},
+		{"POST", "/api/v1/opinion/statements/{id}/vote", s.handleAPIOpinionVote},
+		{"PUT", "/api/v1/opinion/statements/{id}/status", s.handleAPIOpinionModerate},
+
+		// Participation analytics and open data (issue 6).
+		{"GET", "/consultations/{slug}/analytics", s.handleAnalyticsPage},
+		{"GET", "/organisations/{slug}/analytics", s.handleOrgAnalyticsPage},
+		{"GET", "/open-data", s.handleOpenData},
+		{"GET", "/open-data/catalogue.json", s.handleOpenDataCatalogue},
+		{"GET", "/open-data/consultations.json", s.handleOpenDataStructuresJSON},
+		{"GET", "/open-data/consultations.csv", s.handleOpenDataStructuresCSV},
+		{"GET", "/open-data/figures.csv", s.handleOpenDataFigures},
+		{"GET", "/open-data/consultations/{id}/figures.csv", s.handleOpenDataConsultationFigures},
+		{"GET", "/manage/analytics", s.handleManageOrgAnalytics},
+		{"POST", "/manage/analytics/reference", s.handleManageOrgReference},
+		{"GET", "/manage/consultations/{id}/analytics", s.handleManageAnalytics},
+		{"POST", "/manage/consultations/{id}/analytics/reference", s.handleManageAnalyticsReference},
+		{"GET", "/manage/consultations/{id}/responses.csv", s.handleManageResponsesExport},
+		{"GET", "/api/v1/consultations/{id}/analytics", s.handleAPIAnalytics},
+		{"GET", "/api/v1/consultations/{id}/analytics/exact", s.handleAPIAnalyticsExact},
+		{"GET", "/api/v1/organisations/{slug}/analytics", s.handleAPIOrgAnalytics},
 	}
 }
 

@@ -14,7 +14,10 @@ import (
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/consultations/analytics"
+	"github.com/consult-platform/consult/consultations/opinion"
 	"github.com/consult-platform/consult/i18n"
+	"github.com/consult-platform/consult/moderation"
 	"github.com/consult-platform/consult/server/live"
 	"github.com/consult-platform/consult/static"
 	"github.com/gorilla/websocket"
@@ -39,12 +42,16 @@ type Config struct {
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slow-loris clients); default 10 s.
 	ReadHeaderTimeout time.Duration
+	// Analytics serves participation figures; nil makes one with the
+	// default suppression threshold and no moderation figures.
+	Analytics *analytics.Service
 }
 
 // Server serves Consult over HTTP.
 type Server struct {
 	cfg           Config
 	store         *consultations.Store
+	mod           *moderation.Service
 	i18n          *i18n.Bundle
 	assets        *static.Assets
 	pages         *pageSet
@@ -59,6 +66,9 @@ type Server struct {
 	pageCache *pageCache
 	hub       *live.Hub // pushes committed events to websocket watchers
 	upgrader  *websocket.Upgrader
+
+	opinion   *opinion.Store // opinion maps; recomputes groups in the background
+	analytics *analytics.Service
 
 	draining atomic.Bool
 }
@@ -82,7 +92,16 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 		accountLimits: newRateLimiter(cfg.RateLimits),
 		pageCache:     newPageCache(2*time.Second, 1000),
 		metrics:       newMetrics(prometheus.NewRegistry()),
+		mod:           wireModeration(store),
 	}
+	if !cfg.RateLimits {
+		s.mod.Limits.PerWindow, s.mod.Limits.NewPerWindow = 0, 0
+	}
+	s.opinion = opinion.NewStore(store)
+	if s.analytics, err = analyticsFor(ctx, cfg, store); err != nil {
+		return nil, err
+	}
+	s.analytics.SetModeration(moderationFigures{s.mod})
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
@@ -130,6 +149,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 func (s *Server) Shutdown(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
+		s.opinion.Close()
 		s.hub.Close()
 		close(done)
 	}()

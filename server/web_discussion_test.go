@@ -91,6 +91,7 @@ func TestIdeaSupportCountsOncePerAccountAndCanBeWithdrawn(t *testing.T) {
 
 	fan := e.client()
 	fan.signIn(demoAmira)
+	fan.get("/language?lang=en&return=/") // her account reads Arabic; these checks are in English
 	fan.get("/consultations/" + demoIdeas)
 	for i := 0; i < 2; i++ {
 		p := fan.post("/ideas/"+id+"/support", url.Values{"on": {"1"}})

@@ -12,6 +12,7 @@ type myResponse struct {
 	Slug  string
 	Title localized
 	Open  bool
+	Zone  string // the organisation's time zone, for dates
 }
 
 // myContribution is one of the viewer's comments or ideas.
@@ -20,6 +21,7 @@ type myContribution struct {
 	Slug    string
 	Title   localized
 	Excerpt string
+	Zone    string
 }
 
 // myNotification is a notification made readable.
@@ -27,6 +29,7 @@ type myNotification struct {
 	consultations.Notification
 	Slug  string
 	Title localized
+	Zone  string
 }
 
 // handleMe lists the viewer's responses, comments, ideas and
@@ -65,7 +68,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, resp := range responses {
 		if c := find(resp.ConsultationID); c != nil {
-			data.Responses = append(data.Responses, myResponse{resp, c.Slug, pickLocal(c.Title, lang, c.DefaultLocale), c.AcceptsInput(s.store.Now())})
+			data.Responses = append(data.Responses, myResponse{resp, c.Slug, pickLocal(c.Title, lang, c.DefaultLocale), c.AcceptsInput(s.store.Now()), c.Organisation.TimeZone})
 		}
 	}
 	comments, err := s.store.CommentsByUser(ctx, u.ID)
@@ -75,7 +78,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, cm := range comments {
 		if c := find(cm.ConsultationID); c != nil {
-			data.Contributions = append(data.Contributions, myContribution{cm, c.Slug, pickLocal(c.Title, lang, c.DefaultLocale), excerpt(cm.Body, 140)})
+			data.Contributions = append(data.Contributions, myContribution{cm, c.Slug, pickLocal(c.Title, lang, c.DefaultLocale), excerpt(cm.Body, 140), c.Organisation.TimeZone})
 		}
 	}
 	notes, err := s.store.Notifications(ctx, u.ID)
@@ -87,7 +90,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 		mn := myNotification{Notification: n}
 		if n.ConsultationID != nil {
 			if c := find(*n.ConsultationID); c != nil {
-				mn.Slug, mn.Title = c.Slug, pickLocal(c.Title, lang, c.DefaultLocale)
+				mn.Slug, mn.Title, mn.Zone = c.Slug, pickLocal(c.Title, lang, c.DefaultLocale), c.Organisation.TimeZone
 				mn.Title.Text = isolate(mn.Title.Text)
 			}
 		}

@@ -10,8 +10,6 @@ import (
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/consult-platform/consult/i18n"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 // respondView is the response form, the check-your-answers page and the
@@ -26,6 +24,8 @@ type respondView struct {
 	AnonError string // inline error for the box
 	Idem      string // idempotency key carried from check to submit
 	NotSent   string // why the answers were not sent (closed, signed out)
+
+	Profile *profileView // optional "about you" questions and consent
 }
 
 // questionView is one question with what the respondent typed or chose.
@@ -138,6 +138,7 @@ func (s *Server) respondView(r *http.Request, c *consultations.Consultation, ans
 		}
 		v.Questions = append(v.Questions, qv)
 	}
+	s.addProfile(r, c, v)
 	return v
 }
 
@@ -207,6 +208,7 @@ func (s *Server) handleRespond(w http.ResponseWriter, r *http.Request) {
 		Anonymous: user(r) == nil || c.AllowAnonymous && r.PostFormValue("anonymous") == "1",
 		Locale:    reqOf(r).loc.Tag,
 		Channel:   channelFor(r.UserAgent()),
+		Profile:   readProfile(r),
 	}
 	v := s.respondView(r, c, n.Answers, n.Anonymous && user(r) != nil, nil)
 	switch {
@@ -333,9 +335,7 @@ func (s *Server) handleRespondDone(w http.ResponseWriter, r *http.Request) {
 }
 
 // formatCount writes n as the reader's language writes numbers ("1,200").
-func formatCount(lang string, n int) string {
-	return message.NewPrinter(language.Make(lang)).Sprintf("%d", n)
-}
+func formatCount(lang string, n int) string { return i18n.FormatNumber(lang, n) }
 
 // channelFor tells phones from desktops by the User-Agent, for the
 // participation figures only; nothing else depends on it.

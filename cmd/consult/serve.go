@@ -25,6 +25,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	rateLimits := fs.String("rate-limits", envOr(getenv, "CONSULT_RATE_LIMITS", "on"), `"off" only for load tests on one machine`)
 	proxies := fs.String("trusted-proxies", getenv("CONSULT_TRUSTED_PROXIES"), "comma-separated load balancer addresses or CIDR ranges whose X-Forwarded-For is believed")
 	secureCookies := fs.Bool("secure-cookies", envBool(getenv, "CONSULT_SECURE_COOKIES", false), "mark cookies Secure (behind a TLS proxy)")
+	var af analyticsFlags
+	af.register(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,6 +59,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	cfg := server.Config{RateLimits: limitsOn, SecureCookies: *secureCookies}
 	if cfg.TrustedProxies, err = server.ParseProxies(*proxies); err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if cfg.Analytics, err = newAnalytics(ctx, a, af); err != nil {
+		return err
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -5,16 +5,33 @@
 
   // Move focus to the error summary so screen readers announce it.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    // A link in the summary moves focus to its field (not just the view),
+    // with the field's label or legend scrolled into sight above it.
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest && e.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      e.preventDefault();
+      var legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+      var label = legend || document.querySelector("label[for='" + field.id + "']") || field;
+      label.scrollIntoView();
+      field.focus({ preventScroll: true });
+      if (history.replaceState) history.replaceState(null, "", "#" + field.id);
+    });
+  }
 
   // Character counters: the limit is always printed; this adds a live count.
   // The visible count updates at once; screen readers hear it once typing pauses.
   var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  // Digits are Latin in every language, as the server writes them.
+  var number = window.Intl ? new Intl.NumberFormat(lang + "-u-nu-latn") : null;
   function say(el, over, n) {
-    var form = plural && plural.select(n) === "one" ? "one" : "other";
-    var key = (over ? "over-" : "") + form;
-    var text = el.getAttribute("data-" + key) || "";
-    return text.replace("{n}", n.toLocaleString(lang));
+    var forms = {};
+    try { forms = JSON.parse(el.getAttribute(over ? "data-over-forms" : "data-forms")) || {}; } catch (e) {}
+    var text = (plural && forms[plural.select(n)]) || forms.other || "";
+    return text.replace("{n}", number ? number.format(n) : String(n));
   }
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-maxlength]"), function (area) {
     var info = document.getElementById(area.id + "-info");

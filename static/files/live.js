@@ -16,7 +16,7 @@
   var showButton = document.getElementById("live-show");
   var when;
   try {
-    when = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: d.tz });
+    when = new Intl.DateTimeFormat(lang + "-u-nu-latn", { dateStyle: "medium", timeStyle: "short", timeZone: d.tz });
   } catch (x) {
     when = null;
   }
@@ -27,9 +27,14 @@
     if (text) e.textContent = text;
     return e;
   }
+  // counted picks the plural form the language needs (Arabic has six) from
+  // the JSON the server wrote, with digits written as the server writes them.
+  var number = window.Intl ? new Intl.NumberFormat(lang + "-u-nu-latn") : null;
   function counted(key, n) {
-    var one = plural ? plural.select(n) === "one" : n === 1;
-    return (d[key + (one ? "One" : "Other")] || "").replace("{n}", n.toLocaleString(lang));
+    var forms = {};
+    try { forms = JSON.parse(d[key] || "{}"); } catch (x) { forms = {}; }
+    var form = plural ? plural.select(n) : (n === 1 ? "one" : "other");
+    return (forms[form] || forms.other || "").replace("{n}", number ? number.format(n) : String(n));
   }
   function setText(id, key, n) {
     var e = document.getElementById(id);

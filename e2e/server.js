@@ -1,0 +1,41 @@
+// Starts the real consult binary with demo content on a free port.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on("error", reject);
+  });
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), "consult-e2e-"));
+  const bin = join(dir, "consult");
+  execFileSync("go", ["build", "-o", bin, "./cmd/consult"], { cwd: root, stdio: "inherit" });
+  const port = await freePort();
+  const proc = spawn(bin, ["serve", "--demo", "--data", join(dir, "data"), "--addr", `127.0.0.1:${port}`], {
+    env: { ...process.env, CONSULT_RATE_LIMITS: "off", CONSULT_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(base + "/readyz")).ok) break; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    async stop() {
+      proc.kill("SIGTERM");
+      await new Promise((r) => proc.once("exit", r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
