@@ -278,3 +278,48 @@ func TestQuestionMarksBecomeNumberedPlaceholdersOutsideQuotes(t *testing.T) {
 		}
 	}
 }
+
+func TestWritePoolCommitsEveryWriteOnceAndRunsItsHooks(t *testing.T) {
+	if TestURL() == "" {
+		t.Skip("the write pool is for PostgreSQL")
+	}
+	db := OpenTestWith(t, Options{WritePool: true})
+	ctx := context.Background()
+	const n = 200
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	hooked := 0
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- db.Write(ctx, func(tx *sqlx.Tx) error {
+				if _, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("p%d", i)); err != nil {
+					return err
+				}
+				AfterCommit(tx, func() { mu.Lock(); hooked++; mu.Unlock() })
+				if i%4 == 0 {
+					return errors.New("undone")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if err != nil {
+			failed++
+		}
+	}
+	var count int
+	db.Reader.Get(&count, `SELECT COUNT(*) FROM settings WHERE name LIKE 'p%'`)
+	if failed != n/4 || count != n-n/4 || hooked != count {
+		t.Fatalf("%d failed, %d rows, %d hooks; want %d, %d, %d", failed, count, hooked, n/4, n-n/4, n-n/4)
+	}
+	if st := db.WriteStats(); st.Commits < int64(count) {
+		t.Errorf("WriteStats counts %d commits for %d committed writes", st.Commits, count)
+	}
+}

@@ -18,11 +18,11 @@ type databaseCollector struct {
 func newDatabaseCollector(store *consultations.Store) *databaseCollector {
 	return &databaseCollector{
 		store:    store,
-		queue:    prometheus.NewDesc("consult_db_write_queue_length", "Writes waiting for the database writer.", nil, nil),
-		writes:   prometheus.NewDesc("consult_db_writes_total", "Writes committed through group commit.", nil, nil),
-		failures: prometheus.NewDesc("consult_db_commit_failures_total", "Transactions that could not begin or commit (each failed all its writes).", nil, nil),
-		retries:  prometheus.NewDesc("consult_db_write_retries_total", "Writes run again after a deadlock or serialisation failure with another node.", nil, nil),
-		batch:    prometheus.NewDesc("consult_db_commit_batch_size", "Writes per commit (group-commit batch sizes).", nil, nil),
+		queue:    newDesc(prometheus.Opts{Name: "consult_db_write_queue_length", Help: "Writes waiting for the database writer."}),
+		writes:   newDesc(prometheus.Opts{Name: "consult_db_writes_total", Help: "Writes committed through group commit."}),
+		failures: newDesc(prometheus.Opts{Name: "consult_db_commit_failures_total", Help: "Transactions that could not begin or commit (each failed all its writes)."}),
+		retries:  newDesc(prometheus.Opts{Name: "consult_db_write_retries_total", Help: "Writes run again after a deadlock or serialisation failure with another node."}),
+		batch:    newDesc(prometheus.Opts{Name: "consult_db_commit_batch_size", Help: "Writes per commit (group-commit batch sizes)."}),
 	}
 }
 
@@ -48,3 +48,5 @@ func (c *databaseCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstHistogram(c.batch, uint64(st.Commits), float64(st.Writes), buckets)
 }
+
+func newDesc(o prometheus.Opts) *prometheus.Desc { return prometheus.NewDesc(o.Name, o.Help, nil, nil) }

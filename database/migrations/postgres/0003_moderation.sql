@@ -146,7 +146,7 @@ CREATE INDEX mod_signatures_campaign ON mod_signatures (campaign_id);
 -- LSH buckets: one row per band of each signature.
 CREATE TABLE mod_lsh (
     consultation_id TEXT NOT NULL,
-    bucket          INTEGER NOT NULL,
+    bucket          BIGINT NOT NULL,
     subject_id      TEXT NOT NULL,
     PRIMARY KEY (consultation_id, bucket, subject_id)
 );
