@@ -109,9 +109,11 @@ func (s *Store) RecordEvent(ctx context.Context, tx *sqlx.Tx, consultationID, ty
 			return err
 		}
 	}
+	if err := s.db.Notify(tx, notifyPayload(e)); err != nil {
+		return err
+	}
 	if s.pub != nil {
-		pub := s.pub
-		database.AfterCommit(tx, func() { pub.Publish(e) })
+		database.AfterCommit(tx, func() { s.committed(e) })
 	}
 	return nil
 }

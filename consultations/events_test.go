@@ -193,7 +193,7 @@ func TestModerationHelpersRecordHiddenAndRestored(t *testing.T) {
 		record func(context.Context, *sqlx.Tx, string) error
 	}{{"hidden", f.s.RecordCommentHidden}, {"published", f.s.RecordCommentRestored}} {
 		err := f.s.write(ctx, func(tx *sqlx.Tx) error {
-			if _, err := tx.Exec(`UPDATE comments SET status = ? WHERE id = ?`, step.status, cm.ID); err != nil {
+			if _, err := tx.Exec(f.s.q(`UPDATE comments SET status = ? WHERE id = ?`), step.status, cm.ID); err != nil {
 				return err
 			}
 			return step.record(ctx, tx, cm.ID)

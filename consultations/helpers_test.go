@@ -2,7 +2,6 @@ package consultations
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -22,14 +21,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "test.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := database.OpenTest(t)
+	var err error
 	f := &fixture{s: NewStore(db, NewSanitizer()), now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.s.Now = func() time.Time { return f.now }
 	if f.org, err = f.s.CreateOrganisation(ctx, "health", "Ministry of Health", "en", "Europe/Paris"); err != nil {

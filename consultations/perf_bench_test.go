@@ -3,7 +3,6 @@ package consultations
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,14 +21,7 @@ const benchBody = "El Ayuntamiento ya tiene entre sus objetivos y tareas habitua
 func benchStore(tb testing.TB) (*Store, *Consultation, *User) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, "sqlite:"+filepath.Join(tb.TempDir(), "bench.db"), database.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
+	db := database.OpenTest(tb)
 	s := NewStore(db, NewSanitizer())
 	if _, err := s.CreateOrganisation(ctx, "bench", "Bench ministry", "en", "UTC"); err != nil {
 		tb.Fatal(err)

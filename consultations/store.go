@@ -19,6 +19,7 @@ type Store struct {
 
 	tokens *tokenCache // recently used bearer tokens
 	pub    Publisher   // receives committed events; nil: nobody watches
+	relay  *relay      // orders events from every node for pub
 
 	screener  Screener // screens new contributions; see SetScreener
 	tallyHook Tally    // participation figures kept on write; see SetTally
@@ -37,6 +38,7 @@ func NewStore(db *database.DB, san *Sanitizer) *Store {
 		db:     db,
 		san:    san,
 		tokens: newTokenCache(),
+		relay:  newRelay(),
 		Now:    func() time.Time { return time.Now().UTC() },
 		Times: SessionTimes{
 			Idle:     2 * time.Hour,
@@ -105,3 +107,9 @@ func (s *Store) claimKey(ctx context.Context, tx *sqlx.Tx, k IdemKey, ref string
 
 // Ready reports whether the database answers.
 func (s *Store) Ready(ctx context.Context) error { return s.db.Ping(ctx) }
+
+// WriteStats returns the database's group-commit figures, for metrics.
+func (s *Store) WriteStats() database.WriteStats { return s.db.WriteStats() }
+
+// WriteQueue returns how many writes wait for the database's writer now.
+func (s *Store) WriteQueue() int { return s.db.QueueLength() }

@@ -36,6 +36,7 @@ type writeOp struct {
 	ctx  context.Context
 	fn   func(tx *sqlx.Tx) error
 	done chan error
+	err  error // why the write must be run again
 }
 
 // batcher owns the single write connection. One goroutine takes every
@@ -44,8 +45,11 @@ type writeOp struct {
 type batcher struct {
 	db    *sqlx.DB
 	max   int
-	queue chan writeOp
-	wg    sync.WaitGroup
+	retry bool // PostgreSQL: run writes again that met another node's transaction
+	// notify sends the Notify payloads of committed writes (PostgreSQL).
+	notify func([]string)
+	queue  chan writeOp
+	wg     sync.WaitGroup
 
 	mu     sync.RWMutex // mu guards closed
 	closed bool
@@ -61,6 +65,25 @@ type WriteStats struct {
 	Writes  int64
 	Commits int64
 	Sizes   [12]int64
+	// Failures counts transactions that could not begin or commit (every
+	// write in them failed); Retries, writes run again on their own after
+	// meeting another node's transaction (PostgreSQL deadlocks).
+	Failures int64
+	Retries  int64
+}
+
+// QueueLength returns how many writes wait for the writer now.
+func (db *DB) QueueLength() int {
+	if db.pool != nil {
+		return int(db.pool.waiting.Load())
+	}
+	return len(db.batcher.queue)
+}
+
+func (b *batcher) isClosed() bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.closed
 }
 
 // WriteStats returns the group-commit figures since Open.
@@ -79,8 +102,15 @@ func (b *batcher) count(n int) {
 	b.smu.Unlock()
 }
 
-func newBatcher(db *sqlx.DB, max int) *batcher {
-	b := &batcher{db: db, max: max, queue: make(chan writeOp, max*4)}
+func (b *batcher) failed(commits, retries int64) {
+	b.smu.Lock()
+	b.stats.Failures += commits
+	b.stats.Retries += retries
+	b.smu.Unlock()
+}
+
+func newBatcher(db *sqlx.DB, max int, d Dialect) *batcher {
+	b := &batcher{db: db, max: max, queue: make(chan writeOp, max*4), retry: d == Postgres}
 	b.wg.Add(1)
 	go b.loop()
 	return b
@@ -132,26 +162,52 @@ func (b *batcher) loop() {
 				break fill
 			}
 		}
-		b.run(batch)
+		again := b.run(batch)
+		// A write that met another node's transaction in a deadlock ran
+		// in a savepoint that was undone; alone in a transaction of its
+		// own it holds no lock that the other waits for.
+		for try := 1; len(again) > 0; try++ {
+			b.failed(0, int64(len(again)))
+			var next []writeOp
+			for _, op := range again {
+				for _, m := range b.run([]writeOp{op}) {
+					if try >= 5 {
+						m.done <- m.err
+					} else {
+						next = append(next, m)
+					}
+				}
+			}
+			again = next
+		}
 	}
 }
 
-func (b *batcher) run(batch []writeOp) {
+// run commits batch and sends each write its outcome, except for the
+// writes it returns (with err set), which failed only because of another
+// transaction and should be run again.
+func (b *batcher) run(batch []writeOp) []writeOp {
 	results := make([]error, len(batch))
 	tx, err := b.db.Beginx()
 	if err != nil {
+		b.failed(1, 0)
 		for _, op := range batch {
 			op.done <- fmt.Errorf("database: begin: %w", err)
 		}
-		return
+		return nil
 	}
 	single := len(batch) == 1
 	var committed []func() // after-commit hooks of the writes that succeeded, in order
 	opHooks := new([]func())
 	hooks.Store(tx, opHooks)
 	defer hooks.Delete(tx)
+	opNotes := new([]string)
+	notes.Store(tx, opNotes)
+	defer notes.Delete(tx)
+	var notify []string // of the writes that succeeded
 	for i, op := range batch {
 		*opHooks = (*opHooks)[:0]
+		*opNotes = (*opNotes)[:0]
 		if err := op.ctx.Err(); err != nil {
 			results[i] = err
 			continue
@@ -160,6 +216,7 @@ func (b *batcher) run(batch []writeOp) {
 			results[i] = op.fn(tx)
 			if results[i] == nil {
 				committed = append(committed, *opHooks...)
+				notify = append(notify, *opNotes...)
 			}
 			continue
 		}
@@ -178,26 +235,44 @@ func (b *batcher) run(batch []writeOp) {
 		}
 		if results[i] == nil {
 			committed = append(committed, *opHooks...)
+			notify = append(notify, *opNotes...)
 		}
 	}
 	if single && results[0] != nil {
 		tx.Rollback()
-		batch[0].done <- results[0]
-		return
+		return b.finish(batch, results)
 	}
 	if err := tx.Commit(); err != nil {
-		for _, op := range batch {
-			op.done <- fmt.Errorf("database: commit: %w", err)
+		b.failed(1, 0)
+		for i := range results {
+			if results[i] == nil {
+				results[i] = fmt.Errorf("database: commit: %w", err)
+			}
 		}
-		return
+		return b.finish(batch, results)
 	}
 	b.count(len(batch))
+	if len(notify) > 0 && b.notify != nil {
+		b.notify(notify)
+	}
 	for _, fn := range committed {
 		fn()
 	}
+	return b.finish(batch, results)
+}
+
+// finish sends each write its outcome, and returns those to run again.
+func (b *batcher) finish(batch []writeOp, results []error) []writeOp {
+	var again []writeOp
 	for i, op := range batch {
+		if b.retry && isRetryable(results[i]) {
+			op.err = results[i]
+			again = append(again, op)
+			continue
+		}
 		op.done <- results[i]
 	}
+	return again
 }
 
 // String shows the figures on one line, for logs and load reports.

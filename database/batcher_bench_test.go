@@ -2,7 +2,6 @@ package database
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -10,12 +9,8 @@ import (
 
 func openBench(b *testing.B) *DB {
 	b.Helper()
-	db, err := Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "bench.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if _, err := db.writer.Exec(`CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
+	db := OpenTest(b)
+	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
 		b.Fatal(err)
 	}
 	return db
@@ -33,7 +28,7 @@ func BenchmarkBatcherWrite(b *testing.B) {
 		for pb.Next() {
 			id := NewID()
 			err := db.Write(ctx, func(tx *sqlx.Tx) error {
-				_, err := tx.Exec(`INSERT INTO notes (id, body) VALUES (?, ?)`, id, "a short note about the 20 mph limit")
+				_, err := tx.Exec(db.Rebind(`INSERT INTO notes (id, body) VALUES (?, ?)`), id, "a short note about the 20 mph limit")
 				return err
 			})
 			if err != nil {

@@ -12,12 +12,8 @@ import (
 // TestFailedWriteInABatchUndoesOnlyItself checks the savepoint per writer:
 // one writer's error must not lose the others' rows.
 func TestFailedWriteInABatchUndoesOnlyItself(t *testing.T) {
-	db, err := Open(context.Background(), "sqlite:"+t.TempDir()+"/t.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.writer.Exec(`CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
+	db := OpenTest(t)
+	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
@@ -28,7 +24,7 @@ func TestFailedWriteInABatchUndoesOnlyItself(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			errs[i] = db.Write(context.Background(), func(tx *sqlx.Tx) error {
-				if _, err := tx.Exec(`INSERT INTO notes (id, body) VALUES (?, 'x')`, NewID()); err != nil {
+				if _, err := tx.Exec(db.Rebind(`INSERT INTO notes (id, body) VALUES (?, 'x')`), NewID()); err != nil {
 					return err
 				}
 				if i%5 == 0 {

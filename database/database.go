@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -30,20 +32,34 @@ type DB struct {
 	Reader  *sqlx.DB
 	writer  *sqlx.DB
 	batcher *batcher
-	dsn     string // SQLite DSN, for backups
+	pool    *writePool // PostgreSQL without group commit: a transaction per write
+	dsn     string     // SQLite DSN, for backups
+
+	pg      *pgx.ConnConfig // PostgreSQL: how to connect, for LISTEN
+	channel string          // PostgreSQL: the NOTIFY channel of this database and schema
+	closing chan struct{}   // closed by Close, to stop listeners
+	once    sync.Once
 }
 
 // Options tune how a DB is opened.
 type Options struct {
 	// MaxBatch bounds how many writes share one commit.
 	MaxBatch int
+	// MaxReaders bounds the PostgreSQL read pool (default 16).
+	MaxReaders int
+	// WritePool gives each PostgreSQL write a transaction of its own on a
+	// pool of MaxWriters connections, instead of group commit through one
+	// connection (the default, and the only way on SQLite).
+	WritePool  bool
+	MaxWriters int // default 16
 }
 
-// Open opens the database at url. An empty url, or a "sqlite:" or "file:"
-// url, means SQLite; a plain path is taken as a SQLite file.
+// Open opens the database at url: a "postgres://" or "postgresql://" url
+// means PostgreSQL; an empty url is refused; a "sqlite:" or "file:" url, or
+// a plain path, means a SQLite file.
 func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
-		return nil, errors.New("database: PostgreSQL support is not built yet; use SQLite")
+		return openPostgres(ctx, rawURL, opts)
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite://"), "sqlite:")
 	path = strings.TrimPrefix(path, "file:")
@@ -56,7 +72,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	db := &DB{Dialect: SQLite}
+	db := &DB{Dialect: SQLite, closing: make(chan struct{})}
 	var err error
 	// Pragmas live in the DSN so that every pooled connection gets them.
 	// _stmt_cache_size keeps each connection's most used statements
@@ -80,17 +96,22 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
+	db.startBatcher(opts)
+	return db, nil
+}
+
+func (db *DB) startBatcher(opts Options) {
 	max := opts.MaxBatch
 	if max <= 0 {
 		max = 256
 	}
-	db.batcher = newBatcher(db.writer, max)
-	return db, nil
+	db.batcher = newBatcher(db.writer, max, db.Dialect)
 }
 
 // Close stops the batcher, after every queued write has finished, and closes
 // the connections.
 func (db *DB) Close() error {
+	db.once.Do(func() { close(db.closing) })
 	if db.batcher != nil {
 		db.batcher.close()
 	}
@@ -100,6 +121,9 @@ func (db *DB) Close() error {
 	}
 	if db.writer != nil {
 		errs = append(errs, db.writer.Close())
+	}
+	if db.pool != nil {
+		errs = append(errs, db.pool.db.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -111,26 +135,15 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.Reader.PingContext(ctx)
 }
 
-// Rebind turns a query written with ? placeholders into the dialect's form.
-func (db *DB) Rebind(query string) string {
-	if db.Dialect == Postgres {
-		return sqlx.Rebind(sqlx.DOLLAR, query)
-	}
-	return query
-}
-
 // Write runs fn inside a transaction shared with other concurrent writers and
 // returns once that transaction has committed durably (or failed). fn must
 // not keep tx after returning. An error from fn undoes only fn's own changes.
 func (db *DB) Write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	return db.batcher.do(ctx, fn)
-}
-
-// IsUniqueViolation reports whether err is a unique-constraint failure.
-func IsUniqueViolation(err error) bool {
-	if err == nil {
-		return false
+	if db.pool != nil {
+		if db.batcher.isClosed() {
+			return ErrClosed
+		}
+		return db.pool.do(ctx, fn)
 	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "duplicate key value")
+	return db.batcher.do(ctx, fn)
 }

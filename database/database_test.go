@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -13,15 +14,7 @@ import (
 
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return OpenTest(t)
 }
 
 func TestMigrateTwiceAppliesNothingTheSecondTime(t *testing.T) {
@@ -34,6 +27,9 @@ func TestMigrateTwiceAppliesNothingTheSecondTime(t *testing.T) {
 
 func TestPragmasReachEveryConnection(t *testing.T) {
 	db := openTest(t)
+	if db.Dialect != SQLite {
+		t.Skip("SQLite pragmas")
+	}
 	var mode string
 	var fk, sync int
 	ctx := context.Background()
@@ -71,7 +67,7 @@ func TestConcurrentWritesAllCommitOnce(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			errs <- db.Write(ctx, func(tx *sqlx.Tx) error {
-				_, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, ?)`, fmt.Sprintf("k%d", i), "v")
+				_, err := tx.Exec(db.Rebind(`INSERT INTO settings (name, value) VALUES (?, ?)`), fmt.Sprintf("k%d", i), "v")
 				return err
 			})
 		}(i)
@@ -101,7 +97,7 @@ func TestFailedWriteInABatchLeavesOthersCommitted(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			results[i] = db.Write(ctx, func(tx *sqlx.Tx) error {
-				if _, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("k%d", i)); err != nil {
+				if _, err := tx.Exec(db.Rebind(`INSERT INTO settings (name, value) VALUES (?, 'v')`), fmt.Sprintf("k%d", i)); err != nil {
 					return err
 				}
 				if i%2 == 1 {
@@ -135,10 +131,13 @@ func TestWriteAfterCloseIsRefused(t *testing.T) {
 
 func TestBackupIsAConsistentCopyWhileWritesGoOn(t *testing.T) {
 	db := openTest(t)
+	if db.Dialect != SQLite {
+		t.Skip("PostgreSQL is backed up with its own tools: docs/OPERATIONS.md")
+	}
 	ctx := context.Background()
 	for i := 0; i < 100; i++ {
 		db.Write(ctx, func(tx *sqlx.Tx) error {
-			_, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("before%d", i))
+			_, err := tx.Exec(db.Rebind(`INSERT INTO settings (name, value) VALUES (?, 'v')`), fmt.Sprintf("before%d", i))
 			return err
 		})
 	}
@@ -153,7 +152,7 @@ func TestBackupIsAConsistentCopyWhileWritesGoOn(t *testing.T) {
 			default:
 			}
 			db.Write(ctx, func(tx *sqlx.Tx) error {
-				_, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("during%d", i))
+				_, err := tx.Exec(db.Rebind(`INSERT INTO settings (name, value) VALUES (?, 'v')`), fmt.Sprintf("during%d", i))
 				return err
 			})
 		}
@@ -209,12 +208,12 @@ func TestAfterCommitRunsOnlyForCommittedWritesInOrder(t *testing.T) {
 			defer wg.Done()
 			db.Write(ctx, func(tx *sqlx.Tx) error {
 				name := fmt.Sprintf("hook%d", i)
-				if _, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'x')`, name); err != nil {
+				if _, err := tx.Exec(db.Rebind(`INSERT INTO settings (name, value) VALUES (?, 'x')`), name); err != nil {
 					return err
 				}
 				AfterCommit(tx, func() {
 					var n int
-					db.Reader.Get(&n, `SELECT COUNT(*) FROM settings WHERE name = ?`, name)
+					db.Reader.Get(&n, db.Rebind(`SELECT COUNT(*) FROM settings WHERE name = ?`), name)
 					mu.Lock()
 					ran, seen = append(ran, i), append(seen, n == 1)
 					mu.Unlock()
@@ -237,5 +236,90 @@ func TestAfterCommitRunsOnlyForCommittedWritesInOrder(t *testing.T) {
 		if !seen[j] {
 			t.Errorf("the hook of write %d ran before its row was visible", i)
 		}
+	}
+}
+
+func TestEverySQLiteMigrationHasAPostgresTwin(t *testing.T) {
+	names := func(dialect Dialect) map[string]bool {
+		entries, err := fs.ReadDir(migrationFiles, "migrations/"+string(dialect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, e := range entries {
+			out[e.Name()] = true
+		}
+		return out
+	}
+	sqlite, postgres := names(SQLite), names(Postgres)
+	for name := range sqlite {
+		if !postgres[name] {
+			t.Errorf("migrations/sqlite/%s has no twin in migrations/postgres/", name)
+		}
+	}
+	for name := range postgres {
+		if !sqlite[name] {
+			t.Errorf("migrations/postgres/%s has no twin in migrations/sqlite/", name)
+		}
+	}
+}
+
+func TestQuestionMarksBecomeNumberedPlaceholdersOutsideQuotes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`SELECT a FROM t WHERE b = ? AND c = ?`, `SELECT a FROM t WHERE b = $1 AND c = $2`},
+		{`SELECT '?', "?x", ? FROM t`, `SELECT '?', "?x", $1 FROM t`},
+		{"SELECT ? -- isn't it?\nFROM t WHERE x = ?", "SELECT $1 -- isn't it?\nFROM t WHERE x = $2"},
+		{`SELECT 'it''s', ?`, `SELECT 'it''s', $1`},
+	}
+	for _, tt := range tests {
+		if got := dollars(tt.in); got != tt.want {
+			t.Errorf("dollars(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestWritePoolCommitsEveryWriteOnceAndRunsItsHooks(t *testing.T) {
+	if TestURL() == "" {
+		t.Skip("the write pool is for PostgreSQL")
+	}
+	db := OpenTestWith(t, Options{WritePool: true})
+	ctx := context.Background()
+	const n = 200
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	hooked := 0
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- db.Write(ctx, func(tx *sqlx.Tx) error {
+				if _, err := tx.Exec(`INSERT INTO settings (name, value) VALUES (?, 'v')`, fmt.Sprintf("p%d", i)); err != nil {
+					return err
+				}
+				AfterCommit(tx, func() { mu.Lock(); hooked++; mu.Unlock() })
+				if i%4 == 0 {
+					return errors.New("undone")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if err != nil {
+			failed++
+		}
+	}
+	var count int
+	db.Reader.Get(&count, `SELECT COUNT(*) FROM settings WHERE name LIKE 'p%'`)
+	if failed != n/4 || count != n-n/4 || hooked != count {
+		t.Fatalf("%d failed, %d rows, %d hooks; want %d, %d, %d", failed, count, hooked, n/4, n-n/4, n-n/4)
+	}
+	if st := db.WriteStats(); st.Commits < int64(count) {
+		t.Errorf("WriteStats counts %d commits for %d committed writes", st.Commits, count)
 	}
 }

@@ -19,8 +19,10 @@ var migrationFiles embed.FS
 // migration of the DB's dialect that has not been applied yet. It returns
 // how many it applied.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	if _, err := db.writer.ExecContext(ctx,
-		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+	if err := db.inMigrationTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
+		return err
+	}); err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	dir := "migrations/" + string(db.Dialect)
@@ -47,25 +49,51 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return applied, err
 		}
-		if err := db.applyMigration(ctx, version, name, string(body)); err != nil {
+		done, err := db.applyMigration(ctx, version, name, string(body))
+		if err != nil {
 			return applied, err
 		}
-		applied++
+		if done {
+			applied++
+		}
 	}
 	return applied, nil
 }
 
-func (db *DB) applyMigration(ctx context.Context, version int, name, body string) error {
+// applyMigration applies one migration and records it, unless another
+// node did so meanwhile (it reports false then).
+func (db *DB) applyMigration(ctx context.Context, version int, name, body string) (bool, error) {
+	applied := false
+	err := db.inMigrationTx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, db.Rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version); err != nil || n > 0 {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, body); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`), version, name); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		applied = true
+		return nil
+	})
+	return applied, err
+}
+
+// inMigrationTx runs fn in a transaction of its own that holds the
+// migration lock, on PostgreSQL, where several nodes may start together.
+func (db *DB) inMigrationTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.writer.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, body); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
+	if err := db.lockMigrations(ctx, tx); err != nil {
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`), version, name); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
+	if err := fn(tx); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

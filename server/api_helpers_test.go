@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -52,15 +51,13 @@ var apiRoles = []string{asAnon, asCitizen, asModerator, asStaff, asOtherStaff, a
 
 func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
+	return newAPIEnvOver(t, database.OpenTest(t))
+}
+
+// newAPIEnvOver is newAPIEnv over an opened, migrated, empty database.
+func newAPIEnvOver(t *testing.T, db *database.DB) *apiEnv {
+	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "consult.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	store := consultations.NewStore(db, consultations.NewSanitizer())
 	if ok, err := demo.Seed(ctx, store); err != nil || !ok {
 		t.Fatalf("demo.Seed = %v, %v", ok, err)

@@ -91,6 +91,7 @@ func classify(err error) (code string, status int, msg consultations.Message, fi
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, status, msg, fields := classify(err)
 	if status >= 500 {
+		s.metrics.internalErrors.Inc()
 		s.log.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path)
 	}
 	rq := reqOf(r)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/consult-platform/consult/consultations"
@@ -16,14 +15,8 @@ import (
 
 func TestReadyzTellsTheLoadBalancerWhenNotToSendTraffic(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "consult.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := database.OpenTest(t)
+	var err error
 	bundle, _ := i18n.New()
 	s, err := New(ctx, Config{}, consultations.NewStore(db, consultations.NewSanitizer()), bundle, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -69,7 +69,9 @@ func decodeJSON(r *http.Request, dst any) error {
 			return invalidFieldData(failingField(body, dst), "ErrJSONInvalid", map[string]any{"Detail": fmt.Sprint(err)})
 		}
 	}
-	if dec.More() {
+	// More alone misses a stray closing bracket ("{} }"): anything but
+	// the end of the body after the object is refused.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return invalidField("", "ErrJSONTrailing")
 	}
 	return nil

@@ -15,8 +15,9 @@ import (
 
 // newLive builds the hub that pushes consultations' events to watchers,
 // its websocket upgrader and its metrics, and makes the server the
-// store's publisher.
-func (s *Server) newLive() {
+// store's publisher. With several nodes over PostgreSQL, the store relays
+// every node's events to it, until ctx ends or the database closes.
+func (s *Server) newLive(ctx context.Context) error {
 	s.hub = live.NewHub(s.liveHistory, live.Options{})
 	s.upgrader = &websocket.Upgrader{
 		// Clients only send pongs and close frames: a small read buffer
@@ -38,7 +39,9 @@ func (s *Server) newLive() {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_clients_dropped_slow_total", Help: "Subscribers disconnected because they fell behind."},
 			func() float64 { return float64(st.DroppedSlow.Load()) }),
 	)
+	s.Registry().MustRegister(newDatabaseCollector(s.store), s.metrics.internalErrors)
 	s.store.SetPublisher(s)
+	return s.store.RelayEvents(ctx)
 }
 
 // Publish hands a committed event to the live hub; the store calls it

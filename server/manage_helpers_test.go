@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,14 +35,7 @@ type manageEnv struct {
 func newManageEnv(t *testing.T) *manageEnv {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "consult.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := database.OpenTest(t)
 	store := consultations.NewStore(db, consultations.NewSanitizer())
 	bundle, err := i18n.New()
 	if err != nil {

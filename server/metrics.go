@@ -14,6 +14,9 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	handler  http.Handler
+	// internalErrors counts requests that failed on our side (mostly the
+	// database: unreachable, failed commits).
+	internalErrors prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -26,6 +29,9 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "consult_http_request_duration_seconds", Help: "HTTP request latency by route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
+		internalErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "consult_internal_errors_total", Help: "Requests answered 500 because something on the server side failed (mostly the database).",
+		}),
 	}
 	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -23,7 +22,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errForbiddenCrossOrigin)
 	}))
-	h := s.identify(next)
+	h := s.identify(s.rateLimitAccount(next))
 	h = s.rateLimit(h)
 	h = cop.Handler(h)
 	h = s.limitBody(h)
@@ -104,7 +103,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if r.TLS != nil || s.cfg.SecureCookies {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
-		rq := &request{nonce: nonce, api: isAPI(r)}
+		rq := &request{nonce: nonce, api: isAPI(r), ip: s.findClientIP(r)}
 		next.ServeHTTP(w, r.WithContext(withRequest(r.Context(), rq)))
 	})
 }
@@ -123,14 +122,6 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 // clientIP is the connection's address. Behind a proxy, operators should
 // make the proxy the only client, so per-IP limits apply to it; Consult
 // does not trust X-Forwarded-For, which clients can forge.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // identify finds the user (bearer token, else session cookie) and the
 // reader's language, and issues the CSRF token for forms.
 func (s *Server) identify(next http.Handler) http.Handler {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -32,15 +31,8 @@ var perfDB *database.DB
 func perfServer(tb testing.TB, threads, replies int) (*Server, *consultations.Store, *consultations.Consultation, *consultations.User) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, "sqlite:"+filepath.Join(tb.TempDir(), "bench.db"), database.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := database.OpenTest(tb)
 	perfDB = db
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
 	store := consultations.NewStore(db, consultations.NewSanitizer())
 	if _, err := store.CreateOrganisation(ctx, "bench", "Bench ministry", "en", "Europe/Madrid"); err != nil {
 		tb.Fatal(err)

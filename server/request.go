@@ -19,6 +19,7 @@ type request struct {
 	nonce      string // CSP nonce for this response's inline elements
 	csrfToken  string
 	api        bool
+	ip         string // the client's address (see Server.clientIP)
 }
 
 type ctxKey struct{}

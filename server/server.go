@@ -5,9 +5,11 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +35,13 @@ type Config struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// TrustedProxies are the load balancers (addresses or CIDR ranges)
+	// whose X-Forwarded-For is believed, for rate limits per client
+	// address behind them.
+	TrustedProxies []netip.Prefix
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// request headers (slow-loris clients); default 10 s.
+	ReadHeaderTimeout time.Duration
 	// Analytics serves participation figures; nil makes one with the
 	// default suppression threshold and no moderation figures.
 	Analytics *analytics.Service
@@ -40,18 +49,19 @@ type Config struct {
 
 // Server serves Consult over HTTP.
 type Server struct {
-	cfg     Config
-	store   *consultations.Store
-	mod     *moderation.Service
-	i18n    *i18n.Bundle
-	assets  *static.Assets
-	pages   *pageSet
-	log     *slog.Logger
-	csrfKey []byte
-	limits  *rateLimiter
-	metrics *metrics
-	handler http.Handler
-	routes  []route
+	cfg           Config
+	store         *consultations.Store
+	mod           *moderation.Service
+	i18n          *i18n.Bundle
+	assets        *static.Assets
+	pages         *pageSet
+	log           *slog.Logger
+	csrfKey       []byte
+	limits        *rateLimiter // per client address
+	accountLimits *rateLimiter // per signed-in account, whatever its addresses
+	metrics       *metrics
+	handler       http.Handler
+	routes        []route
 
 	pageCache *pageCache
 	hub       *live.Hub // pushes committed events to websocket watchers
@@ -78,10 +88,11 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	}
 	s := &Server{
 		cfg: cfg, store: store, i18n: bundle, assets: assets, log: log, csrfKey: key,
-		limits:    newRateLimiter(cfg.RateLimits),
-		pageCache: newPageCache(2*time.Second, 1000),
-		metrics:   newMetrics(prometheus.NewRegistry()),
-		mod:       wireModeration(store),
+		limits:        newRateLimiter(cfg.RateLimits),
+		accountLimits: newRateLimiter(cfg.RateLimits),
+		pageCache:     newPageCache(2*time.Second, 1000),
+		metrics:       newMetrics(prometheus.NewRegistry()),
+		mod:           wireModeration(store),
 	}
 	if !cfg.RateLimits {
 		s.mod.Limits.PerWindow, s.mod.Limits.NewPerWindow = 0, 0
@@ -94,7 +105,9 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
-	s.newLive()
+	if err := s.newLive(ctx); err != nil {
+		return nil, err
+	}
 	s.handler = s.buildHandler()
 	return s, nil
 }
@@ -121,7 +134,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cmp.Or(s.cfg.ReadHeaderTimeout, 10*time.Second),
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,10 +22,11 @@ import (
 // webEnv is a running server over a fresh SQLite database with the demo
 // content, for tests that drive the citizen pages like a browser would.
 type webEnv struct {
-	t     *testing.T
-	srv   *httptest.Server
-	store *consultations.Store
-	staff *consultations.User
+	t      *testing.T
+	srv    *httptest.Server
+	server *Server
+	store  *consultations.Store
+	staff  *consultations.User
 }
 
 // Demo accounts, all with demo.Password.
@@ -42,14 +42,7 @@ const (
 func newWebEnv(t *testing.T) *webEnv {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "consult.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := database.OpenTest(t)
 	store := consultations.NewStore(db, consultations.NewSanitizer())
 	if _, err := demo.Seed(ctx, store); err != nil {
 		t.Fatal(err)
@@ -69,7 +62,7 @@ func newWebEnv(t *testing.T) *webEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &webEnv{t: t, srv: srv, store: store, staff: staff}
+	return &webEnv{t: t, srv: srv, server: s, store: store, staff: staff}
 }
 
 // consultationOptions shape a test consultation.

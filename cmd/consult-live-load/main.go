@@ -34,6 +34,7 @@ import (
 
 type config struct {
 	base, consultation, email, password, token string
+	postBase                                   string // where comments are posted; default base
 	subscribers, sources, connectParallel      int
 	rate                                       float64
 	duration, idle                             time.Duration
@@ -41,9 +42,17 @@ type config struct {
 	pid                                        int
 }
 
+func (c *config) postURL() string {
+	if c.postBase != "" {
+		return c.postBase
+	}
+	return c.base
+}
+
 func main() {
 	var c config
 	flag.StringVar(&c.base, "url", "http://127.0.0.1:8111", "server base URL")
+	flag.StringVar(&c.postBase, "post-url", "", "post comments to this node instead (several nodes over one PostgreSQL)")
 	flag.StringVar(&c.consultation, "consultation", "safer-streets-20mph", "consultation id or slug to watch and comment on")
 	flag.StringVar(&c.email, "email", "citizen@demo.consult.example", "account that posts the comments")
 	flag.StringVar(&c.password, "password", "consult-demo-2026", "its password")
@@ -282,7 +291,7 @@ func (l *load) post(ctx context.Context, id string) int {
 			go func() {
 				defer wg.Done()
 				body, _ := json.Marshal(map[string]string{"body": "Load test comment " + strconv.Itoa(i) + ": the live view should show this at once."})
-				req, _ := http.NewRequestWithContext(ctx, "POST", l.cfg.base+"/api/v1/consultations/"+id+"/comments", bytes.NewReader(body))
+				req, _ := http.NewRequestWithContext(ctx, "POST", l.cfg.postURL()+"/api/v1/consultations/"+id+"/comments", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+l.cfg.token)
 				sent := time.Now().UnixNano()

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,7 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	consultation := fs.String("consultation", "", "id or slug of an open consultation (default: the first open policy consultation)")
 	textsPath := fs.String("texts", defaultTexts, "CSV of real comments (column \"text\")")
 	pid := fs.Int("pid", 0, "the server's process id, to report its CPU time and memory (optional)")
+	also := fs.String("also", "", "comma-separated URLs of more nodes over the same database: clients are spread over -addr and these")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,6 +45,18 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer t.close()
+	nodes := []*target{t}
+	for _, addr := range strings.Split(*also, ",") {
+		if addr = strings.TrimSpace(addr); addr == "" {
+			continue
+		}
+		n, err := newTarget(addr, f.clients)
+		if err != nil {
+			return err
+		}
+		defer n.close()
+		nodes = append(nodes, n)
+	}
 	texts, source, err := commentTexts(*textsPath)
 	if err != nil {
 		return err
@@ -55,7 +69,7 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "comments: %d clients, %s, %s, consultation %s (%s)\n", f.clients, f.duration, t.base, c.Slug, c.ID)
+	fmt.Fprintf(stdout, "comments: %d clients, %s, %d node(s) from %s, consultation %s (%s)\n", f.clients, f.duration, len(nodes), t.base, c.Slug, c.ID)
 	fmt.Fprintln(stdout, source)
 
 	clients, err := setUpCitizens(ctx, t, f.clients)
@@ -85,7 +99,7 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cl.post(ctx, &stop, t, path, fmt.Sprintf("%s-%d-", runID, i), bodies, i, f.requests > 0, &budget)
+			cl.post(ctx, &stop, nodes[i%len(nodes)], path, fmt.Sprintf("%s-%d-", runID, i), bodies, i, f.requests > 0, &budget)
 		}()
 	}
 	wg.Wait()

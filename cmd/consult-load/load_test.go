@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,14 +20,7 @@ import (
 func startServer(t *testing.T) (*httptest.Server, *database.DB) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "consult.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := database.OpenTest(t)
 	store := consultations.NewStore(db, consultations.NewSanitizer())
 	if _, err := demo.Seed(ctx, store); err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ type app struct {
 
 func openApp(ctx context.Context, d dbFlags, stderr io.Writer) (*app, error) {
 	log := newLogger(d.logLevel, stderr)
-	db, err := database.Open(ctx, d.url(), database.Options{})
+	db, err := database.Open(ctx, d.url(), database.Options{WritePool: d.writePool})
 	if err != nil {
 		return nil, err
 	}

@@ -12,13 +12,14 @@ import (
 
 const usage = `usage:
   consult serve [--addr 127.0.0.1:8080] [--data DIR] [--database URL] [--demo]
+                [--origins URL,…] [--trusted-proxies ADDR,…] [--secure-cookies]
   consult migrate [--data DIR] [--database URL]
   consult user create --email E --password P --role citizen|staff|moderator|admin [--org SLUG]
   consult backup --to FILE [--data DIR] [--database URL]
 
 Every flag can be set by an environment variable: CONSULT_ADDR, CONSULT_DATA_DIR,
 CONSULT_DATABASE_URL, CONSULT_DEMO, CONSULT_ORIGINS, CONSULT_RATE_LIMITS,
-CONSULT_SECURE_COOKIES, CONSULT_LOG_LEVEL. A flag wins over its variable.
+CONSULT_SECURE_COOKIES, CONSULT_TRUSTED_PROXIES, CONSULT_LOG_LEVEL. A flag wins over its variable.
 `
 
 // run is the whole program, minus process plumbing, so tests can start it.
@@ -52,11 +53,13 @@ type dbFlags struct {
 	dataDir     string
 	databaseURL string
 	logLevel    string
+	writePool   bool
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&d.dataDir, "data", envOr(getenv, "CONSULT_DATA_DIR", "./consult-data"), "data directory (SQLite database)")
 	fs.StringVar(&d.databaseURL, "database", getenv("CONSULT_DATABASE_URL"), "database URL; default: SQLite in the data directory")
+	fs.BoolVar(&d.writePool, "write-pool", envBool(getenv, "CONSULT_WRITE_POOL", false), "PostgreSQL: a transaction per write on a pool of connections instead of group commit")
 	fs.StringVar(&d.logLevel, "log-level", envOr(getenv, "CONSULT_LOG_LEVEL", "info"), "debug, info, warn or error")
 }
 

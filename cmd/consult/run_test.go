@@ -12,12 +12,31 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/consult-platform/consult/database"
 	"github.com/gorilla/websocket"
 )
+
+// storeArgs returns the flags that put a test's database in dir: SQLite
+// there, or, when CONSULT_TEST_DATABASE says PostgreSQL, a schema of its
+// own in the test database (the same one for every call with dir).
+func storeArgs(t *testing.T, dir string) []string {
+	t.Helper()
+	if database.TestURL() == "" {
+		return []string{"--data", dir}
+	}
+	u, ok := testSchemas.Load(dir)
+	if !ok {
+		u, _ = testSchemas.LoadOrStore(dir, database.TestSchemaURL(t))
+	}
+	return []string{"--data", dir, "--database", u.(string)}
+}
+
+var testSchemas sync.Map // dir → PostgreSQL URL
 
 func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
@@ -61,7 +80,7 @@ func startServeOutput(t *testing.T, args []string, vars map[string]string) (stri
 
 func TestServeWithDemoAnswersHealthAndPages(t *testing.T) {
 	dir := t.TempDir()
-	base, stop := startServe(t, []string{"--demo", "--data", dir}, nil)
+	base, stop := startServe(t, append([]string{"--demo"}, storeArgs(t, dir)...), nil)
 	for _, path := range []string{"/livez", "/readyz", "/", "/consultations/safer-streets-20mph", "/api/v1/consultations", "/metrics"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -75,7 +94,7 @@ func TestServeWithDemoAnswersHealthAndPages(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v on shutdown; want nil", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "consult.db")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "consult.db")); err != nil && database.TestURL() == "" {
 		t.Errorf("no database in the data directory: %v", err)
 	}
 }
@@ -84,7 +103,7 @@ func TestDemoIsSeededOnlyIntoAnEmptyDatabase(t *testing.T) {
 	dir := t.TempDir()
 	var outs []string
 	for i := 0; i < 2; i++ {
-		_, out, stop := startServeOutput(t, []string{"--demo", "--data", dir}, nil)
+		_, out, stop := startServeOutput(t, append([]string{"--demo"}, storeArgs(t, dir)...), nil)
 		stop()
 		outs = append(outs, out)
 	}
@@ -118,18 +137,18 @@ func TestUserCreateMakesAccountsThatCanSignIn(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	ctx := context.Background()
-	err := run(ctx, []string{"user", "create", "--data", dir, "--email", "ana@gov.example", "--password", "a long password", "--role", "staff", "--org", "health"}, env(nil), &out, io.Discard)
+	err := run(ctx, append(append([]string{"user", "create"}, storeArgs(t, dir)...), "--email", "ana@gov.example", "--password", "a long password", "--role", "staff", "--org", "health"), env(nil), &out, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "created staff ana@gov.example") {
 		t.Errorf("output %q", out.String())
 	}
-	err = run(ctx, []string{"user", "create", "--data", dir, "--email", "bad", "--password", "short", "--role", "citizen"}, env(nil), &out, io.Discard)
+	err = run(ctx, append(append([]string{"user", "create"}, storeArgs(t, dir)...), "--email", "bad", "--password", "short", "--role", "citizen"), env(nil), &out, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "email") || !strings.Contains(err.Error(), "password") {
 		t.Errorf("invalid user create = %v; want an error naming email and password", err)
 	}
-	base, stop := startServe(t, []string{"--data", dir}, nil)
+	base, stop := startServe(t, storeArgs(t, dir), nil)
 	defer stop()
 	resp, err := http.Post(base+"/api/v1/tokens", "application/json", strings.NewReader(`{"email":"ana@gov.example","password":"a long password"}`))
 	if err != nil {
@@ -175,7 +194,7 @@ func TestSIGTERMDrainsAndExitsCleanly(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, storeArgs(t, t.TempDir())...)...)
 	stdout, _ := cmd.StdoutPipe()
 	var logs bytes.Buffer
 	cmd.Stderr = &logs
@@ -217,7 +236,7 @@ func TestSIGTERMDrainsAndExitsCleanly(t *testing.T) {
 }
 
 func TestShutdownClosesLiveSocketsWithGoingAwayBeforeExit(t *testing.T) {
-	base, stop := startServe(t, []string{"--demo", "--data", t.TempDir()}, nil)
+	base, stop := startServe(t, append([]string{"--demo"}, storeArgs(t, t.TempDir())...), nil)
 	resp, err := http.Get(base + "/api/v1/consultations/safer-streets-20mph")
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	withDemo := fs.Bool("demo", envBool(getenv, "CONSULT_DEMO", false), "seed demo content into an empty database")
 	origins := fs.String("origins", getenv("CONSULT_ORIGINS"), "comma-separated origins the site is served at (https://consult.example.gov)")
 	rateLimits := fs.String("rate-limits", envOr(getenv, "CONSULT_RATE_LIMITS", "on"), `"off" only for load tests on one machine`)
+	proxies := fs.String("trusted-proxies", getenv("CONSULT_TRUSTED_PROXIES"), "comma-separated load balancer addresses or CIDR ranges whose X-Forwarded-For is believed")
 	secureCookies := fs.Bool("secure-cookies", envBool(getenv, "CONSULT_SECURE_COOKIES", false), "mark cookies Secure (behind a TLS proxy)")
 	var af analyticsFlags
 	af.register(fs, getenv)
@@ -56,6 +57,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	cfg := server.Config{RateLimits: limitsOn, SecureCookies: *secureCookies}
+	if cfg.TrustedProxies, err = server.ParseProxies(*proxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	if cfg.Analytics, err = newAnalytics(ctx, a, af); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"encoding/csv"
+	"github.com/consult-platform/consult/database"
 	"io"
 	"strconv"
 	"time"
@@ -64,7 +65,7 @@ func (s *Service) ExportResponses(ctx context.Context, c *consultations.Consulta
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	rows, err := s.db.Reader.QueryContext(ctx, `SELECT r.id, substr(r.created_at, 1, 10), r.locale, COALESCE(a.question_id, ''), COALESCE(a.value, '')
+	rows, err := s.db.Reader.QueryContext(ctx, `SELECT r.id, `+database.Day(s.db.Reader, "r.created_at")+`, r.locale, COALESCE(a.question_id, ''), COALESCE(a.value, '')
 		FROM responses r LEFT JOIN answers a ON a.response_id = r.id
 		WHERE r.consultation_id = ? AND r.publish_consent ORDER BY r.id`, c.ID)
 	if err != nil {

@@ -3,7 +3,6 @@ package analytics
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -27,14 +26,8 @@ type fixture struct {
 func newFixture(t *testing.T, citizens int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "test.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := database.OpenTest(t)
+	var err error
 	f := &fixture{t: t, ctx: ctx, s: consultations.NewStore(db, consultations.NewSanitizer()), now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.s.Now = func() time.Time { return f.now }
 	f.svc = New(f.s, Options{})

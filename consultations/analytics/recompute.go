@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"github.com/consult-platform/consult/database"
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/jmoiron/sqlx"
@@ -60,7 +61,7 @@ func recompute(ctx context.Context, tx *sqlx.Tx, id string) error {
 // recountResponses groups responses in SQL by everything they are counted
 // under; a few thousand groups come back however many responses there are.
 func recountResponses(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT substr(created_at, 1, 10), channel, locale, region, age_band, gender, COUNT(*), SUM(user_id IS NULL)
+	rows, err := tx.QueryContext(ctx, `SELECT `+database.Day(tx, "created_at")+`, channel, locale, region, age_band, gender, COUNT(*), SUM(CASE WHEN user_id IS NULL THEN 1 ELSE 0 END)
 		FROM responses WHERE consultation_id = ? GROUP BY 1, 2, 3, 4, 5, 6`, id)
 	if err != nil {
 		return err
@@ -100,7 +101,7 @@ func recountAnswers(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error
 }
 
 func recountContributions(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE kind END, channel, substr(created_at, 1, 10), COUNT(*)
+	rows, err := tx.QueryContext(ctx, `SELECT CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE kind END, channel, `+database.Day(tx, "created_at")+`, COUNT(*)
 		FROM comments WHERE consultation_id = ? AND status = 'published' GROUP BY 1, 2, 3`, id)
 	if err != nil {
 		return err
@@ -121,7 +122,7 @@ func recountContributions(ctx context.Context, tx *sqlx.Tx, id string, d deltas)
 }
 
 func recountSupports(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT substr(s.created_at, 1, 10), COUNT(*)
+	rows, err := tx.QueryContext(ctx, `SELECT `+database.Day(tx, "s.created_at")+`, COUNT(*)
 		FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ? GROUP BY 1`, id)
 	if err != nil {
 		return err
@@ -146,12 +147,12 @@ func recountPeople(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error 
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_people (consultation_id, user_id, contributions, first_day)
 		SELECT ?, who, COUNT(*), MIN(d) FROM (
-			SELECT user_id AS who, substr(created_at, 1, 10) AS d FROM responses WHERE consultation_id = ? AND user_id IS NOT NULL
+			SELECT user_id AS who, `+database.Day(tx, "created_at")+` AS d FROM responses WHERE consultation_id = ? AND user_id IS NOT NULL
 			UNION ALL
-			SELECT author_id, substr(created_at, 1, 10) FROM comments WHERE consultation_id = ? AND status = 'published' AND author_id IS NOT NULL
+			SELECT author_id, `+database.Day(tx, "created_at")+` FROM comments WHERE consultation_id = ? AND status = 'published' AND author_id IS NOT NULL
 			UNION ALL
-			SELECT s.user_id, substr(s.created_at, 1, 10) FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?
-		) GROUP BY who`, id, id, id, id); err != nil {
+			SELECT s.user_id, `+database.Day(tx, "s.created_at")+` FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?
+		) AS contributions GROUP BY who`, id, id, id, id); err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT first_day, COUNT(*) FROM analytics_people WHERE consultation_id = ? GROUP BY 1`, id)

@@ -262,7 +262,7 @@ func apply(ctx context.Context, tx *sqlx.Tx, consultationID string, d deltas) er
 		args = append(args, consultationID, k.dim, k.value, n)
 		i++
 	}
-	sb.WriteString(` ON CONFLICT (consultation_id, dimension, value) DO UPDATE SET count = count + excluded.count`)
+	sb.WriteString(` ON CONFLICT (consultation_id, dimension, value) DO UPDATE SET count = analytics_counts.count + excluded.count`)
 	_, err := tx.ExecContext(ctx, sb.String(), args...)
 	return err
 }

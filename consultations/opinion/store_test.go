@@ -23,14 +23,8 @@ type fixture struct {
 func newFixture(t testing.TB, premoderated bool) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "test.db"), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := database.OpenTest(t)
+	var err error
 	f := &fixture{cs: c.NewStore(db, c.NewSanitizer()), now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.cs.Now = func() time.Time { return f.now }
 	f.s = NewStore(f.cs)

@@ -27,7 +27,7 @@ type testHub struct {
 	history []Event
 }
 
-func newTestHub(t *testing.T, opts Options) *testHub {
+func newTestHub(t testing.TB, opts Options) *testHub {
 	th := &testHub{}
 	th.hub = NewHub(func(ctx context.Context, id string, since int64) ([]Event, bool, error) {
 		th.mu.Lock()
@@ -63,7 +63,7 @@ func (th *testHub) publish(e Event) {
 	th.hub.Publish(e)
 }
 
-func (th *testHub) dial(t *testing.T, query string) *websocket.Conn {
+func (th *testHub) dial(t testing.TB, query string) *websocket.Conn {
 	t.Helper()
 	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?" + query
 	c, _, err := websocket.DefaultDialer.Dial(url, nil)
@@ -75,7 +75,7 @@ func (th *testHub) dial(t *testing.T, query string) *websocket.Conn {
 }
 
 // waitSubscribers waits until n subscribers are connected.
-func (th *testHub) waitSubscribers(t *testing.T, n int64) {
+func (th *testHub) waitSubscribers(t testing.TB, n int64) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for th.hub.Stats().Connected.Load() != n {
@@ -87,7 +87,7 @@ func (th *testHub) waitSubscribers(t *testing.T, n int64) {
 	time.Sleep(20 * time.Millisecond) // let the joins reach the room
 }
 
-func read(t *testing.T, c *websocket.Conn) Event {
+func read(t testing.TB, c *websocket.Conn) Event {
 	t.Helper()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	var e Event

@@ -1,0 +1,29 @@
+package server
+
+import (
+	"github.com/consult-platform/consult/consultations"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+func TestMetricsShowTheWritePath(t *testing.T) {
+	e := newAPIEnv(t)
+	e.comment(asCitizen, e.policy.ID, consultations.NewComment{Body: "Counted by the metrics"})
+	body := e.call("GET", "/metrics", asAnon, nil).Body.String()
+	for _, name := range []string{"consult_db_write_queue_length", "consult_db_commit_failures_total", "consult_db_write_retries_total", "consult_internal_errors_total"} {
+		if !regexp.MustCompile(`(?m)^` + name + ` \d+`).MatchString(body) {
+			t.Errorf("metrics lack %s", name)
+		}
+	}
+	m := regexp.MustCompile(`(?m)^consult_db_commit_batch_size_count (\d+)`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("metrics lack the group-commit batch sizes:\n%s", body)
+	}
+	if n, _ := strconv.Atoi(m[1]); n < 1 {
+		t.Errorf("consult_db_commit_batch_size_count = %d; want the commits made so far", n)
+	}
+	if !regexp.MustCompile(`(?m)^consult_db_writes_total [1-9]`).MatchString(body) {
+		t.Error("consult_db_writes_total does not count the writes made")
+	}
+}
