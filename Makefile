@@ -13,7 +13,7 @@ run:
 build:
 	$(GO) build -o consult ./cmd/consult
 
-test: lint test-go fuzz-short test-e2e
+test: lint e2e-deps test-go fuzz-short test-e2e
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
