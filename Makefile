@@ -24,13 +24,13 @@ lint:
 test-go: test-sqlite test-postgres
 
 test-sqlite:
-	CONSULT_TEST_DATABASE=sqlite $(GO) test -race -count=1 ./...
+	CONSULT_TEST_DATABASE=sqlite $(GO) test -race -count=1 -timeout 30m ./...
 
 PG_ADMIN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 test-postgres: postgres-up
 	@db=consult_test_$$(od -An -N4 -tx4 /dev/urandom | tr -d ' '); \
 	psql "$(PG_ADMIN)" -qc "CREATE DATABASE $$db" || exit 1; \
-	CONSULT_TEST_DATABASE="postgres://postgres@127.0.0.1:5432/$$db?sslmode=disable" $(GO) test -race -count=1 ./...; rc=$$?; \
+	CONSULT_TEST_DATABASE="postgres://postgres@127.0.0.1:5432/$$db?sslmode=disable" $(GO) test -race -count=1 -timeout 30m ./...; rc=$$?; \
 	psql "$(PG_ADMIN)" -qc "DROP DATABASE $$db WITH (FORCE)"; exit $$rc
 
 # postgres-up starts the local PostgreSQL cluster unless it already answers.
