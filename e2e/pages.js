@@ -53,5 +53,6 @@ export const pages = [
   { name: "analytics", as: null, open: (p, b) => go(p, b, demo.closed + "/analytics") },
   { name: "manage-analytics", as: "staff", open: async (p, b) => go(p, b, "/manage/consultations/" + (await managedID(p, b)) + "/analytics") },
   { name: "open-data", as: null, open: (p, b) => go(p, b, "/open-data") },
+  { name: "accessibility", as: null, open: (p, b) => go(p, b, "/accessibility") },
   { name: "error-404", as: null, open: (p, b) => go(p, b, "/no-such-page") },
 ];

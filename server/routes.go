@@ -31,6 +31,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/{$}", s.handleHome},
 		{"GET", "/consultations/{slug}", s.handleConsultationPage},
 		{"GET", "/language", s.handleLanguage},
+		{"GET", "/accessibility", s.handleAccessibility},
 
 		// Citizen pages: accounts, responding, discussion, own contributions.
 		{"GET", "/register", s.handleRegisterForm},
