@@ -218,6 +218,8 @@ func (s *Server) figure(loc *i18n.Localizer, lab *valueLabeler, b analytics.Brea
 	}
 	series := isSeries(b.Dimension)
 	switch {
+	case len(f.Rows) == 0 && series:
+		f.Summary = loc.T("AnalyticsSummaryNoPeriods", map[string]any{"Total": f.Total})
 	case len(f.Rows) == 0:
 		f.Summary = loc.T("AnalyticsSummaryNone", map[string]any{"Total": f.Total})
 	case largest == nil || largest.N == 0:
