@@ -82,39 +82,20 @@ func liveComment(c *Comment) LiveComment {
 	}
 }
 
-// RecordEvent numbers an event of the consultation and stores it inside
-// tx, the transaction of the change it reports, so that the event exists
-// exactly when the change does. Once tx commits, the event goes to the
-// publisher. data is encoded as JSON; audience is "" for everyone or the
-// one user (besides moderators) who may see it.
+// RecordEvent stores an event of the consultation inside tx, the
+// transaction of the change it reports, so that the event exists exactly
+// when the change does. Once tx commits, the event goes to the publisher.
+// data is encoded as JSON; audience is "" for everyone or the one user
+// (besides moderators) who may see it. The event is numbered and inserted
+// with the others of its batch just before the commit (see eventBatch).
 func (s *Store) RecordEvent(ctx context.Context, tx *sqlx.Tx, consultationID, typ string, data any, audience string) error {
 	body, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	var seq int64
-	// The upsert takes the row's write lock, so concurrent writers (in
-	// one SQLite transaction, or in PostgreSQL) get consecutive numbers.
-	if err := tx.GetContext(ctx, &seq, s.q(`INSERT INTO event_seqs (consultation_id, last_seq) VALUES (?, 1)
-		ON CONFLICT (consultation_id) DO UPDATE SET last_seq = event_seqs.last_seq + 1 RETURNING last_seq`), consultationID); err != nil {
-		return err
-	}
-	e := Event{ConsultationID: consultationID, Seq: seq, Type: typ, Data: body, Audience: audience, CreatedAt: s.now()}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO events (consultation_id, seq, type, data, audience, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-		e.ConsultationID, e.Seq, e.Type, string(e.Data), e.Audience, e.CreatedAt); err != nil {
-		return err
-	}
-	if seq%eventsPruneMod == 0 && seq > eventsKept {
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM events WHERE consultation_id = ? AND seq <= ?`), consultationID, seq-eventsKept); err != nil {
-			return err
-		}
-	}
-	if err := s.db.Notify(tx, notifyPayload(e)); err != nil {
-		return err
-	}
-	if s.pub != nil {
-		database.AfterCommit(tx, func() { s.committed(e) })
-	}
+	e := Event{ConsultationID: consultationID, Type: typ, Data: body, Audience: audience, CreatedAt: s.now()}
+	database.Defer(tx, "consultations.events", func() database.Deferred { return &eventBatch{s: s} },
+		func(d database.Deferred) { d.(*eventBatch).add(e) })
 	return nil
 }
 
@@ -202,15 +183,19 @@ func (s *Store) PruneEvents(ctx context.Context) error {
 }
 
 // recordCommentCreated reports a new comment: to everyone once published,
-// else to its author (and moderators) only.
-func (s *Store) recordCommentCreated(ctx context.Context, tx *sqlx.Tx, cm *Comment) error {
+// else to its author (and moderators) only. count is the consultation's
+// count of published comments with it, or -1 when not known.
+func (s *Store) recordCommentCreated(ctx context.Context, tx *sqlx.Tx, cm *Comment, count int) error {
 	audience := ""
 	if cm.Status != CommentPublished && cm.AuthorID != nil {
 		audience = *cm.AuthorID
 	}
 	lc := liveComment(cm)
-	if err := s.commentCount(ctx, tx, cm.ConsultationID, &lc.CommentCount); err != nil {
-		return err
+	lc.CommentCount = count
+	if count < 0 {
+		if err := s.commentCount(ctx, tx, cm.ConsultationID, &lc.CommentCount); err != nil {
+			return err
+		}
 	}
 	return s.RecordEvent(ctx, tx, cm.ConsultationID, EventCommentCreated, lc, audience)
 }

@@ -32,6 +32,7 @@ func (s *Service) RecomputeAll(ctx context.Context) error {
 }
 
 func recompute(ctx context.Context, tx *sqlx.Tx, id string) error {
+	forgetEarlierMoves(tx, id)
 	d := deltas{}
 	steps := []func(context.Context, *sqlx.Tx, string, deltas) error{
 		recountResponses, recountAnswers, recountContributions, recountSupports, recountPeople,

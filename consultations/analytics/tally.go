@@ -113,7 +113,7 @@ func (tally) ResponseAdded(ctx context.Context, tx *sqlx.Tx, c *consultations.Co
 	if err := countPerson(ctx, tx, d, c.ID, r.UserID, f.Day, 1); err != nil {
 		return err
 	}
-	return apply(ctx, tx, c.ID, d)
+	return applyLater(tx, c.ID, d)
 }
 
 // storedValue is the answer as the answers table keeps it.
@@ -160,7 +160,7 @@ func (tally) ResponseRemoving(ctx context.Context, tx *sqlx.Tx, responseID strin
 	if err := countPerson(ctx, tx, d, row.ConsultationID, row.UserID, f.Day, -1); err != nil {
 		return err
 	}
-	return apply(ctx, tx, row.ConsultationID, d)
+	return applyLater(tx, row.ConsultationID, d)
 }
 
 func (tally) CommentCounted(ctx context.Context, tx *sqlx.Tx, cm *consultations.Comment, delta int) error {
@@ -174,7 +174,7 @@ func (tally) CommentCounted(ctx context.Context, tx *sqlx.Tx, cm *consultations.
 	if err := countPerson(ctx, tx, d, cm.ConsultationID, cm.AuthorID, dd, sign); err != nil {
 		return err
 	}
-	return apply(ctx, tx, cm.ConsultationID, d)
+	return applyLater(tx, cm.ConsultationID, d)
 }
 
 func (tally) SupportChanging(ctx context.Context, tx *sqlx.Tx, ideaID, userID string, on bool, at time.Time) error {
@@ -200,7 +200,7 @@ func (tally) SupportChanging(ctx context.Context, tx *sqlx.Tx, ideaID, userID st
 	if err := countPerson(ctx, tx, d, consultationID, &userID, day(at), sign); err != nil {
 		return err
 	}
-	return apply(ctx, tx, consultationID, d)
+	return applyLater(tx, consultationID, d)
 }
 
 // countPerson counts a contribution towards a participant: a person with an
