@@ -17,7 +17,9 @@ type countsBatch struct {
 
 const countsKey = "analytics.counts"
 
-func newCountsBatch() database.Deferred { return &countsBatch{ctx: context.Background(), by: map[string]deltas{}} }
+func newCountsBatch() database.Deferred {
+	return &countsBatch{ctx: context.Background(), by: map[string]deltas{}}
+}
 
 func (b *countsBatch) Flush(tx *sqlx.Tx) error {
 	seen := map[string]bool{}
