@@ -77,13 +77,13 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 			cm.Locale, cm.Status, cm.Channel, cm.CreatedAt, cm.UpdatedAt); err != nil {
 			return err
 		}
-		count := -1 // not known yet
 		if cm.Status == CommentPublished {
-			if count, err = s.countComment(ctx, tx, cm, 1); err != nil {
+			if err := s.countComment(ctx, tx, cm, 1); err != nil {
 				return err
 			}
 		}
-		return s.recordCommentCreated(ctx, tx, cm, count)
+		s.recordCommentCreated(tx, cm)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -91,21 +91,19 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 	return cm, nil
 }
 
-// countComment moves the published-comment counters by delta and returns
-// the consultation's count of published comments as it now stands.
-func (s *Store) countComment(ctx context.Context, tx *sqlx.Tx, cm *Comment, delta int) (int, error) {
+// countComment moves the published-comment counters by delta: the
+// consultation's count and the parent's reply count move with the rest of
+// the write batch (see writeBatch).
+func (s *Store) countComment(ctx context.Context, tx *sqlx.Tx, cm *Comment, delta int) error {
 	if err := s.tally().CommentCounted(ctx, tx, cm, delta); err != nil {
-		return 0, err
+		return err
 	}
-	var count int
-	if err := tx.GetContext(ctx, &count, s.q(`UPDATE consultations SET comment_count = comment_count + ? WHERE id = ? RETURNING comment_count`), delta, cm.ConsultationID); err != nil {
-		return 0, err
+	e := batchEntry{consultationID: cm.ConsultationID, comments: delta}
+	if cm.ParentID != nil {
+		e.parentID = *cm.ParentID
 	}
-	if cm.ParentID == nil {
-		return count, nil
-	}
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET reply_count = reply_count + ? WHERE id = ?`), delta, *cm.ParentID)
-	return count, err
+	s.later(tx, e)
+	return nil
 }
 
 // consultationRow loads a consultation without its parts, for hot paths.
@@ -308,7 +306,7 @@ func (s *Store) DeleteComment(ctx context.Context, actor *User, id string) error
 			return err
 		}
 		if row.Status == CommentPublished {
-			if _, err := s.countComment(ctx, tx, &row.Comment, -1); err != nil {
+			if err := s.countComment(ctx, tx, &row.Comment, -1); err != nil {
 				return err
 			}
 		}

@@ -186,7 +186,7 @@ func (s *Store) SetModerationStatus(ctx context.Context, tx *sqlx.Tx, kind, id, 
 		if was {
 			delta = -1
 		}
-		if _, err := s.countComment(ctx, tx, &Comment{ConsultationID: before.ConsultationID, ParentID: parent}, delta); err != nil {
+		if err := s.countComment(ctx, tx, &Comment{ConsultationID: before.ConsultationID, ParentID: parent}, delta); err != nil {
 			return before, err
 		}
 	}

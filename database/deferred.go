@@ -73,3 +73,15 @@ func (p *pending) flush(tx *sqlx.Tx) error {
 	}
 	return nil
 }
+
+// ChunkSize returns how many of n rows to write in the next multi-row
+// statement: the largest power of two up to max. Statements of a few
+// fixed sizes stay in the connection's prepared-statement cache, where
+// one of every size would push the per-write statements out.
+func ChunkSize(n, max int) int {
+	size := 1
+	for size*2 <= n && size*2 <= max {
+		size *= 2
+	}
+	return size
+}

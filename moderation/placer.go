@@ -368,9 +368,15 @@ func (p *placer) unplaced(ctx context.Context, batch []placement) ([]placement, 
 		ids = append(ids, pl.id)
 	}
 	var done []string
-	if err := p.s.db.Reader.SelectContext(ctx, &done, p.s.q(`SELECT subject_id FROM mod_signatures WHERE placed = 1 AND subject_id IN (`+
-		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`)`), ids...); err != nil {
-		return nil, err
+	for rest := ids; len(rest) > 0; {
+		part := rest[:database.ChunkSize(len(rest), 256)]
+		rest = rest[len(part):]
+		var got []string
+		if err := p.s.db.Reader.SelectContext(ctx, &got, p.s.q(`SELECT subject_id FROM mod_signatures WHERE placed = 1 AND subject_id IN (`+
+			strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`), part...); err != nil {
+			return nil, err
+		}
+		done = append(done, got...)
 	}
 	skip := make(map[string]bool, len(done)+len(batch))
 	for _, id := range done {
@@ -390,7 +396,7 @@ func (p *placer) unplaced(ctx context.Context, batch []placement) ([]placement, 
 // hundred per statement.
 func setPlaced(ctx context.Context, tx *sqlx.Tx, s *Service, campaign *string, ids []string) error {
 	for len(ids) > 0 {
-		part := ids[:min(len(ids), 500)]
+		part := ids[:database.ChunkSize(len(ids), 256)]
 		ids = ids[len(part):]
 		args := make([]any, 0, len(part)+1)
 		args = append(args, campaign)

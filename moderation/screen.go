@@ -2,7 +2,6 @@ package moderation
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,7 +52,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 	}
 	// A suspension starting while this comment is being written may let
 	// it through; that race is harmless and keeps the check off the writer.
-	if err := s.checkSuspended(ctx, s.db.Reader, sub.AuthorID, p.now); err != nil {
+	if err := s.checkSuspended(ctx, sub.AuthorID, p.now); err != nil {
 		return nil, err
 	}
 	p.isNew = sub.AccountAge < s.Limits.NewAccountAge
@@ -163,13 +162,13 @@ func firstWord(ms []Match, a WordAction) string {
 }
 
 // checkSuspended refuses an account suspended at now.
-func (s *Service) checkSuspended(ctx context.Context, r sqlx.QueryerContext, userID string, now time.Time) error {
-	var until sql.NullTime
-	if err := sqlx.GetContext(ctx, r, &until, s.q(`SELECT MAX(until) FROM mod_suspensions WHERE user_id = ? AND until > ?`), userID, now); err != nil {
+func (s *Service) checkSuspended(ctx context.Context, userID string, now time.Time) error {
+	until, err := s.suspendedUntil(ctx, userID, now)
+	if err != nil {
 		return err
 	}
-	if until.Valid {
-		return &Error{Code: EFORBIDDEN, MessageID: "ErrModSuspended", Data: map[string]any{"Until": until.Time.UTC().Format("2 January 2006, 15:04 MST")}}
+	if !until.IsZero() {
+		return &Error{Code: EFORBIDDEN, MessageID: "ErrModSuspended", Data: map[string]any{"Until": until.UTC().Format("2 January 2006, 15:04 MST")}}
 	}
 	return nil
 }

@@ -67,7 +67,8 @@ type Service struct {
 	mu    sync.Mutex // mu guards words
 	words map[string]*Matcher
 
-	placer *placer
+	placer    *placer
+	suspended suspendedCache
 }
 
 // New returns a Service over db, changing content through content.

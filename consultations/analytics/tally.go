@@ -211,6 +211,11 @@ func countPerson(ctx context.Context, tx *sqlx.Tx, d deltas, consultationID stri
 		d.add(DimParticipantsByDay, on, sign)
 		return nil
 	}
+	if sign > 0 {
+		// Counted with the rest of the batch (see countsBatch.people).
+		laterPerson(tx, consultationID, *userID, on)
+		return nil
+	}
 	var p struct {
 		Contributions int64  `db:"contributions"`
 		FirstDay      string `db:"first_day"`
@@ -221,18 +226,6 @@ func countPerson(ctx context.Context, tx *sqlx.Tx, d deltas, consultationID stri
 		return err
 	}
 	switch {
-	case sign > 0 && !known:
-		d.add(DimTotals, TotalParticipants, 1)
-		d.add(DimParticipantsByDay, on, 1)
-		_, err = tx.ExecContext(ctx, `INSERT INTO analytics_people (consultation_id, user_id, contributions, first_day) VALUES (?, ?, 1, ?)`, consultationID, *userID, on)
-	case sign > 0:
-		first := p.FirstDay
-		if on < first { // an older contribution counted late, e.g. approved by a moderator
-			d.add(DimParticipantsByDay, first, -1)
-			d.add(DimParticipantsByDay, on, 1)
-			first = on
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE analytics_people SET contributions = contributions + 1, first_day = ? WHERE consultation_id = ? AND user_id = ?`, first, consultationID, *userID)
 	case !known:
 		return nil // counted before figures were kept: Recompute repairs
 	case p.Contributions <= 1:
@@ -264,5 +257,22 @@ func apply(ctx context.Context, tx *sqlx.Tx, consultationID string, d deltas) er
 	}
 	sb.WriteString(` ON CONFLICT (consultation_id, dimension, value) DO UPDATE SET count = analytics_counts.count + excluded.count`)
 	_, err := tx.ExecContext(ctx, sb.String(), args...)
+	return err
+}
+
+// countEarlierDay counts n contributions, from day on, of a person who is
+// already counted from a later first day (an older contribution approved
+// late by a moderator): their first day moves back.
+func countEarlierDay(ctx context.Context, tx *sqlx.Tx, d deltas, consultationID, userID, on string, n int64) error {
+	var first string
+	if err := tx.GetContext(ctx, &first, `SELECT first_day FROM analytics_people WHERE consultation_id = ? AND user_id = ?`, consultationID, userID); err != nil {
+		return err
+	}
+	if on < first {
+		d.add(DimParticipantsByDay, first, -1)
+		d.add(DimParticipantsByDay, on, 1)
+		first = on
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE analytics_people SET contributions = contributions + ?, first_day = ? WHERE consultation_id = ? AND user_id = ?`, n, first, consultationID, userID)
 	return err
 }
