@@ -35,7 +35,7 @@ type Store struct {
 func NewStore(cs *consultations.Store) *Store {
 	s := &Store{cs: cs, db: cs.DB(), Now: func() time.Time { return time.Now().UTC() }}
 	s.engine = newEngine(s)
-	s.votes = &voteBatcher{write: s.writeVoteBatch}
+	s.votes = &voteBatcher{write: s.writeVoteBatch, db: s.db}
 	return s
 }
 

@@ -19,19 +19,24 @@ type pendingVote struct {
 	done chan error
 }
 
-// voteBatcher gathers the votes that arrive while one batch is being
-// written and writes them together as the next batch: one database write
-// (three or four statements, one commit) for many votes instead of a write
-// with its own savepoint and statements per vote. At most one batch is
-// written at a time; the first vote to find none running starts it.
+// voteBatcher writes votes cast at the same time together: one database
+// write (three or four statements, one commit) for many votes, instead of
+// a write with its own savepoint and statements per vote. The first vote
+// to arrive queues a write; the votes are taken only when that write
+// starts running inside its transaction, so it carries every vote that
+// arrived while the previous commit was under way, and the writer never
+// waits for a hand-off between two commits.
 type voteBatcher struct {
-	write func(batch []*pendingVote)
+	// write stores batch inside tx and returns what to do once the
+	// transaction has committed (or failed, with its error).
+	write func(ctx context.Context, tx *sqlx.Tx, batch []*pendingVote, results []error) (after func(error), err error)
+	db    *database.DB
 
-	mu      sync.Mutex // mu guards the fields below
+	mu      sync.Mutex // mu guards pending, queued and closed
 	pending []*pendingVote
-	running bool
+	queued  bool // a write is queued that has not yet taken the pending votes
 	closed  bool
-	idle    sync.WaitGroup // the running flusher, for close
+	writes  sync.WaitGroup // writes under way, for close
 }
 
 func (b *voteBatcher) submit(ctx context.Context, v castVote) error {
@@ -42,32 +47,61 @@ func (b *voteBatcher) submit(ctx context.Context, v castVote) error {
 		return database.ErrClosed
 	}
 	b.pending = append(b.pending, p)
-	if !b.running {
-		b.running = true
-		b.idle.Add(1)
-		go b.flush()
-	}
+	b.queueLocked()
 	b.mu.Unlock()
 	// Once queued, wait for the outcome even if ctx ends: the vote may
 	// already be committed.
 	return <-p.done
 }
 
-// flush writes batches until none is waiting.
-func (b *voteBatcher) flush() {
-	defer b.idle.Done()
-	for {
-		b.mu.Lock()
-		if len(b.pending) == 0 {
-			b.running = false
-			b.mu.Unlock()
-			return
+// queueLocked queues a write for the pending votes unless one is queued.
+func (b *voteBatcher) queueLocked() {
+	if b.queued || len(b.pending) == 0 {
+		return
+	}
+	b.queued = true
+	b.writes.Add(1)
+	go b.run()
+}
+
+// take removes the next batch from the pending votes.
+func (b *voteBatcher) take() []*pendingVote {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := min(len(b.pending), maxVoteBatch)
+	batch := b.pending[:n:n]
+	b.pending = append([]*pendingVote(nil), b.pending[n:]...)
+	b.queued = false
+	b.queueLocked() // the rest, beyond maxVoteBatch, and later arrivals
+	return batch
+}
+
+func (b *voteBatcher) run() {
+	defer b.writes.Done()
+	var batch []*pendingVote
+	var results []error
+	var after func(error)
+	err := b.db.Write(context.Background(), func(tx *sqlx.Tx) error {
+		if batch == nil { // not when run again after a deadlock (PostgreSQL)
+			batch = b.take()
+			results = make([]error, len(batch))
 		}
-		n := min(len(b.pending), maxVoteBatch)
-		batch := b.pending[:n:n]
-		b.pending = append([]*pendingVote(nil), b.pending[n:]...)
-		b.mu.Unlock()
-		b.write(batch)
+		var err error
+		after, err = b.write(context.Background(), tx, batch, results)
+		return err
+	})
+	if batch == nil { // the write never ran: the database is closing or failing
+		batch = b.take()
+		results = make([]error, len(batch))
+	}
+	for i, p := range batch {
+		if err != nil && results[i] == nil {
+			results[i] = err
+		}
+		p.done <- results[i]
+	}
+	if after != nil {
+		after(err)
 	}
 }
 
@@ -76,54 +110,46 @@ func (b *voteBatcher) close() {
 	b.mu.Lock()
 	b.closed = true
 	b.mu.Unlock()
-	b.idle.Wait()
+	b.writes.Wait()
 }
 
 // writeVoteBatch checks each vote of batch against its statement and
-// consultation as they stand inside the write transaction (so a statement
-// removed or a consultation closed a moment ago refuses votes at once),
-// stores the accepted ones and sends every vote its outcome.
-func (s *Store) writeVoteBatch(batch []*pendingVote) {
-	results := make([]error, len(batch))
-	var changed map[string]int
-	err := s.db.Write(context.Background(), func(tx *sqlx.Tx) error {
-		ctx := context.Background()
-		now := s.now()
-		rows := make([]voteRow, 0, len(batch))
-		ids := make([]string, 0, len(batch))
-		for _, p := range batch {
-			ids = append(ids, p.vote.statementID)
-		}
-		targets, err := s.voteTargets(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		for i, p := range batch {
-			if results[i] = p.ctx.Err(); results[i] != nil {
-				continue
-			}
-			t := targets[p.vote.statementID]
-			if results[i] = t.accepts(p.vote.actor, now); results[i] != nil {
-				continue
-			}
-			rows = append(rows, voteRow{StatementID: p.vote.statementID, ParticipantID: p.vote.actor.ID,
-				ConsultationID: t.ConsultationID, Vote: p.vote.vote, At: now})
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		changed, err = s.writeVotes(ctx, tx, rows)
-		return err
-	})
-	for i, p := range batch {
-		if err != nil && results[i] == nil {
-			results[i] = err
-		}
-		p.done <- results[i]
+// consultation as they stand inside the write transaction tx (so a
+// statement removed or a consultation closed a moment ago refuses votes at
+// once), stores the accepted ones and sets each vote's refusal in results.
+// After the commit, the recompute engine hears of the new votes.
+func (s *Store) writeVoteBatch(ctx context.Context, tx *sqlx.Tx, batch []*pendingVote, results []error) (func(error), error) {
+	now := s.now()
+	ids := make([]string, 0, len(batch))
+	for _, p := range batch {
+		ids = append(ids, p.vote.statementID)
 	}
-	if err == nil {
+	targets, err := s.voteTargets(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]voteRow, 0, len(batch))
+	for i, p := range batch {
+		if results[i] = p.ctx.Err(); results[i] != nil {
+			continue
+		}
+		t := targets[p.vote.statementID]
+		if results[i] = t.accepts(p.vote.actor, now); results[i] != nil {
+			continue
+		}
+		rows = append(rows, voteRow{StatementID: p.vote.statementID, ParticipantID: p.vote.actor.ID,
+			ConsultationID: t.ConsultationID, Vote: p.vote.vote, At: now})
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	changed, err := s.writeVotes(ctx, tx, rows)
+	return func(err error) {
+		if err != nil {
+			return
+		}
 		for id, n := range changed {
 			s.engine.noteVotes(id, n)
 		}
-	}
+	}, err
 }
