@@ -44,8 +44,6 @@ type Hub struct {
 	history History
 	stats   *Stats
 
-	quit chan struct{} // closed by Close: every connection says 1001 and ends
-
 	mu     sync.Mutex // mu guards rooms and closed
 	rooms  map[string]*room
 	closed bool
@@ -55,7 +53,7 @@ type Hub struct {
 // NewHub returns a Hub that fetches missed events through history.
 func NewHub(history History, opts Options) *Hub {
 	opts.defaults()
-	return &Hub{opts: opts, history: history, stats: &Stats{}, rooms: map[string]*room{}, quit: make(chan struct{})}
+	return &Hub{opts: opts, history: history, stats: &Stats{}, rooms: map[string]*room{}}
 }
 
 // Stats returns the hub's counters.
@@ -124,7 +122,6 @@ func (h *Hub) Close() {
 		return
 	}
 	h.closed = true
-	close(h.quit)
 	rooms := make([]*room, 0, len(h.rooms))
 	for _, r := range h.rooms {
 		rooms = append(rooms, r)
@@ -136,4 +133,7 @@ func (h *Hub) Close() {
 	h.wg.Wait()
 }
 
-var closeGoingAway = websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down")
+var (
+	closeGoingAway = websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down")
+	goingAwayFrame = controlFrame(websocket.CloseMessage, closeGoingAway)
+)
