@@ -142,20 +142,50 @@ func (c *client) sendLocked(out outgoing) bool {
 		}
 		c.lastSeq = out.seq
 	}
-	n, ok := c.tryWrite(out.frame)
+	return c.writeLocked(out.frame) && out.seq > 0
+}
+
+// sendAll sends consecutive events that c may all see, and reports how
+// many were written now. joined is their frames end to end: a client
+// that keeps up gets them in one system call.
+func (c *client) sendAll(events []outgoing, joined []byte) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return 0
+	}
+	if c.slow || c.lastSeq >= events[0].seq {
+		n := 0
+		for _, out := range events {
+			if c.sendLocked(out) {
+				n++
+			}
+		}
+		return n
+	}
+	c.lastSeq = events[len(events)-1].seq
+	if !c.writeLocked(joined) {
+		return 0
+	}
+	return len(events)
+}
+
+// writeLocked writes frame without waiting; what the socket does not take
+// now, and everything after it, is left to flush. It reports false when
+// the connection is broken.
+func (c *client) writeLocked(frame []byte) bool {
+	n, ok := c.tryWrite(frame)
 	if !ok {
 		c.closeLocked()
 		return false
 	}
-	if n < len(out.frame) {
-		// The socket's buffer is full: the rest waits for flush, and so
-		// does everything after it.
-		c.queue = append(c.queue, outgoing{frame: out.frame[n:]})
+	if n < len(frame) {
+		c.queue = append(c.queue, outgoing{frame: frame[n:]})
 		c.slow = true
 		c.hub.wg.Add(1)
 		go c.flush("", -1)
 	}
-	return out.seq > 0
+	return true
 }
 
 // tryWrite writes as much of b as the socket takes without waiting. It

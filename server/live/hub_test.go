@@ -275,3 +275,21 @@ func TestEventsOfEveryFrameLengthArriveWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestARoomEmptiedAndRejoinedStillDelivers(t *testing.T) {
+	th := newTestHub(t, Options{})
+	first := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 1)
+	th.publish(ev(1, "comment.created", ""))
+	if e := read(t, first); e.Seq != 1 {
+		t.Fatalf("got %+v; want seq 1", e)
+	}
+	first.Close()
+	th.waitSubscribers(t, 0)
+	second := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 1)
+	th.publish(ev(2, "comment.created", ""))
+	if e := read(t, second); e.Seq != 2 {
+		t.Fatalf("got %+v; want seq 2", e)
+	}
+}

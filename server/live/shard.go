@@ -22,6 +22,9 @@ type shardMsg struct {
 	stop        bool
 }
 
+// maxRun bounds how many queued events go out together.
+const maxRun = 64
+
 func newShard(h *Hub) *shard {
 	return &shard{hub: h, inbox: make(chan shardMsg, 1024)}
 }
@@ -29,23 +32,37 @@ func newShard(h *Hub) *shard {
 func (s *shard) run() {
 	ping := time.NewTicker(s.hub.opts.PingInterval)
 	defer ping.Stop()
+	var run []shardMsg
 	for {
 		select {
 		case m := <-s.inbox:
-			switch {
-			case m.join != nil:
-				m.join.idx = len(s.subs)
-				s.subs = append(s.subs, m.join)
-			case m.leave != nil:
-				s.remove(m.leave)
-				m.leave.finish(nil)
-			case m.event != nil:
-				s.fanOut(m.event, m.frame)
-			case m.stop:
-				for _, c := range s.subs {
-					c.finish(goingAwayFrame)
+			if m.event == nil {
+				if !s.handle(m) {
+					return
 				}
-				s.subs = nil
+				continue
+			}
+			// Events that queued while the last ones were written go out
+			// together: when the shard falls behind, each subscriber costs
+			// one system call per run of events, not one per event.
+			run = append(run[:0], m)
+			next, more := shardMsg{}, false
+		drain:
+			for len(run) < maxRun {
+				select {
+				case next = <-s.inbox:
+					if next.event == nil {
+						more = true
+						break drain
+					}
+					run = append(run, next)
+				default:
+					break drain
+				}
+			}
+			s.fanOut(run)
+			clear(run)
+			if more && !s.handle(next) {
 				return
 			}
 		case <-ping.C:
@@ -54,6 +71,26 @@ func (s *shard) run() {
 			}
 		}
 	}
+}
+
+// handle applies a message other than an event; it reports false once
+// the shard has stopped.
+func (s *shard) handle(m shardMsg) bool {
+	switch {
+	case m.join != nil:
+		m.join.idx = len(s.subs)
+		s.subs = append(s.subs, m.join)
+	case m.leave != nil:
+		s.remove(m.leave)
+		m.leave.finish(nil)
+	case m.stop:
+		for _, c := range s.subs {
+			c.finish(goingAwayFrame)
+		}
+		s.subs = nil
+		return false
+	}
+	return true
 }
 
 func (s *shard) remove(c *client) {
@@ -68,17 +105,37 @@ func (s *shard) remove(c *client) {
 	s.subs = s.subs[:last]
 }
 
-// fanOut writes the event's frame to every subscriber allowed to see it.
-func (s *shard) fanOut(e *Event, frame []byte) {
-	out := outgoing{seq: e.Seq, frame: frame}
-	written := int64(0)
-	for _, c := range s.subs {
-		if e.Audience != "" && !c.viewer.May(e) {
-			continue
+// fanOut writes a run of events to every subscriber, each event only to
+// those allowed to see it. Events for everyone (nearly all) are joined
+// into one buffer that every subscriber shares.
+func (s *shard) fanOut(run []shardMsg) {
+	events := make([]outgoing, len(run))
+	public, size := true, 0
+	for i, m := range run {
+		events[i] = outgoing{seq: m.event.Seq, frame: m.frame}
+		public = public && m.event.Audience == ""
+		size += len(m.frame)
+	}
+	written := 0
+	if public {
+		joined := events[0].frame
+		if len(events) > 1 {
+			joined = make([]byte, 0, size)
+			for _, out := range events {
+				joined = append(joined, out.frame...)
+			}
 		}
-		if c.send(out) {
-			written++
+		for _, c := range s.subs {
+			written += c.sendAll(events, joined)
+		}
+	} else {
+		for _, c := range s.subs {
+			for i, m := range run {
+				if c.viewer.May(m.event) && c.send(events[i]) {
+					written++
+				}
+			}
 		}
 	}
-	s.hub.stats.Delivered.Add(written)
+	s.hub.stats.Delivered.Add(int64(written))
 }
