@@ -83,7 +83,9 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 // readPump reads what the client sends, so that pongs, pings and close
 // frames are processed; it ends the subscription when reading fails.
 // Replies go through send, like every other write, so that no frame is
-// ever written into the middle of another.
+// ever written into the middle of another. (Only the close frame gorilla
+// itself sends on a protocol error, such as an oversized frame, bypasses
+// it; the connection is ending then.)
 func (c *client) readPump(rm *room) {
 	defer rm.leave(c)
 	o := &c.hub.opts
