@@ -15,7 +15,7 @@ type History func(ctx context.Context, consultationID string, since int64) ([]Ev
 
 // Options tune a Hub.
 type Options struct {
-	SendBuffer   int           // events queued per subscriber before it is dropped as slow
+	SendBuffer   int           // events queued for a subscriber whose socket is full before it is dropped as slow
 	WriteTimeout time.Duration // a write taking longer drops the subscriber
 	PingInterval time.Duration // how often to ping; pongs must arrive within 2 intervals
 	ReadLimit    int64         // largest frame a client may send
@@ -23,8 +23,9 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.SendBuffer <= 0 {
-		// 64 queued events is seconds of a busy consultation (20/s), and
-		// costs 1 KB per subscriber; a client further behind reloads.
+		// 64 queued events (beyond what the socket's buffers hold) is
+		// seconds of a busy consultation (20/s); a client further behind
+		// reloads. Only a subscriber that falls behind has a queue.
 		o.SendBuffer = 64
 	}
 	if o.WriteTimeout <= 0 {
