@@ -198,3 +198,25 @@ func BenchmarkConsultationPage200CommentsUncached(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkConsultationPage200CommentsSignedIn renders the page for a
+// signed-in citizen, which is never cached: every comment carries a reply
+// form and a report link.
+func BenchmarkConsultationPage200CommentsSignedIn(b *testing.B) {
+	srv, store, _, u := perfServer(b, 50, 3)
+	sid, err := store.CreateSession(context.Background(), u.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/consultations/bench", nil)
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: sid})
+		srv.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "reply-body-") {
+			b.Fatalf("status %d, or no reply forms: not signed in", rec.Code)
+		}
+	}
+}
