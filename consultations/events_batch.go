@@ -2,6 +2,7 @@ package consultations
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/consult-platform/consult/database"
@@ -106,6 +107,10 @@ func (b *writeBatch) count(tx *sqlx.Tx) error {
 			replies[e.parentID] += e.comments
 		}
 	}
+	// Rows in key order: two nodes' transactions then lock what they share
+	// in the same order and never wait for each other in a cycle.
+	slices.Sort(order)
+	slices.Sort(parents)
 	running := make(map[string]int, len(order))
 	for _, id := range order {
 		var now int
@@ -155,6 +160,7 @@ func (b *writeBatch) number(tx *sqlx.Tx, events []Event) error {
 		}
 		count[e.ConsultationID]++
 	}
+	slices.Sort(order)
 	next := make(map[string]int64, len(order))
 	for _, id := range order {
 		var last int64

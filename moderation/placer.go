@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -326,8 +328,9 @@ func (p *placer) write(ctx context.Context, tx *sqlx.Tx, d *placed) error {
 			return err
 		}
 	}
-	for campaign, size := range d.sizes {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE mod_campaigns SET size = ?, updated_at = ? WHERE id = ?`), size, now, campaign); err != nil {
+	// Campaigns in id order: every node's placer locks them in one order.
+	for _, campaign := range slices.Sorted(maps.Keys(d.sizes)) {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE mod_campaigns SET size = ?, updated_at = ? WHERE id = ?`), d.sizes[campaign], now, campaign); err != nil {
 			return err
 		}
 	}
@@ -339,8 +342,8 @@ func (p *placer) write(ctx context.Context, tx *sqlx.Tx, d *placed) error {
 			return err
 		}
 	}
-	for campaign, ids := range d.members {
-		if err := setPlaced(ctx, tx, s, &campaign, ids); err != nil {
+	for _, campaign := range slices.Sorted(maps.Keys(d.members)) {
+		if err := setPlaced(ctx, tx, s, &campaign, d.members[campaign]); err != nil {
 			return err
 		}
 	}

@@ -1,9 +1,11 @@
 package analytics
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -243,17 +245,22 @@ func apply(ctx context.Context, tx *sqlx.Tx, consultationID string, d deltas) er
 	if len(d) == 0 {
 		return nil
 	}
+	// Rows in key order: two nodes' transactions then lock the counts they
+	// share in the same order and never wait for each other in a cycle.
+	keys := make([]cellKey, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b cellKey) int { return cmp.Or(cmp.Compare(a.dim, b.dim), cmp.Compare(a.value, b.value)) })
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO analytics_counts (consultation_id, dimension, value, count) VALUES `)
 	args := make([]any, 0, len(d)*4)
-	i := 0
-	for k, n := range d {
+	for i, k := range keys {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
 		sb.WriteString("(?, ?, ?, ?)")
-		args = append(args, consultationID, k.dim, k.value, n)
-		i++
+		args = append(args, consultationID, k.dim, k.value, d[k])
 	}
 	sb.WriteString(` ON CONFLICT (consultation_id, dimension, value) DO UPDATE SET count = analytics_counts.count + excluded.count`)
 	_, err := tx.ExecContext(ctx, sb.String(), args...)

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/consult-platform/consult/database"
@@ -42,6 +43,7 @@ func (b *countsBatch) consultation(id string) deltas {
 
 func (b *countsBatch) Flush(tx *sqlx.Tx) error {
 	seen := map[string]bool{}
+	slices.Sort(b.ids) // the same lock order on every node
 	for _, id := range b.ids {
 		if seen[id] {
 			continue // moved again after a recount forgot it
@@ -83,6 +85,8 @@ func (b *countsBatch) countPeople(tx *sqlx.Tx, consultationID string, d deltas) 
 	for u := range people {
 		users = append(users, u)
 	}
+	slices.Sort(users) // the same lock order on every node
+
 	done := make(map[string]bool, len(users))
 	for rest := users; len(rest) > 0; {
 		part := rest[:database.ChunkSize(len(rest), peoplePerUpsert)]
