@@ -30,7 +30,11 @@ func newAnalytics(ctx context.Context, a *app, f analyticsFlags) (*analytics.Ser
 	svc := analytics.New(a.store, analytics.Options{K: f.k})
 	n, err := svc.Repair(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("analytics: %w", err)
+		// Two nodes starting together may recount the same consultation
+		// at once and one of them loses; the server still serves, and the
+		// figures are kept on write from now on.
+		a.log.Warn("recounting participation figures failed; they are repaired at the next start", "error", err)
+		return svc, nil
 	}
 	if n > 0 {
 		a.log.Info("recounted participation figures", "consultations", n)
