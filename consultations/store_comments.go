@@ -379,3 +379,15 @@ func (s *Store) SupportedBy(ctx context.Context, userID string, consultationID s
 	}
 	return out, err
 }
+
+// HasPending reports whether the viewer has contributions awaiting
+// moderation in the consultation: only then does their view of its
+// discussion differ from everyone else's.
+func (s *Store) HasPending(ctx context.Context, viewer *User, consultationID string) (bool, error) {
+	if viewer == nil {
+		return false, nil
+	}
+	var n int
+	err := s.db.Reader.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = ? AND consultation_id = ? AND status = 'pending' LIMIT 1) p`), viewer.ID, consultationID)
+	return n > 0, err
+}

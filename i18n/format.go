@@ -93,13 +93,30 @@ func FormatDate(tag string, t time.Time, tz string) string {
 	return formatDate(baseOf(tag), t.In(zone(tz)))
 }
 
+// formatDate fills the language's pattern: D the day, M the month's name,
+// Y the year (with 年 in Japanese). Pages write a date per comment, so it
+// is one pass over the pattern rather than a strings.Replacer each time.
 func formatDate(lang string, t time.Time) string {
 	month := monthNames[lang][t.Month()-1]
-	r := strings.NewReplacer("D", strconv.Itoa(t.Day()), "M", month, "Y", strconv.Itoa(t.Year()))
-	if lang == "ja" {
-		r = strings.NewReplacer("Y", strconv.Itoa(t.Year())+"年", "M", month, "D", strconv.Itoa(t.Day()))
+	pattern := datePatterns[lang]
+	var b strings.Builder
+	b.Grow(len(pattern) + len(month) + 8)
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case 'D':
+			b.WriteString(strconv.Itoa(t.Day()))
+		case 'M':
+			b.WriteString(month)
+		case 'Y':
+			b.WriteString(strconv.Itoa(t.Year()))
+			if lang == "ja" {
+				b.WriteString("年")
+			}
+		default:
+			b.WriteByte(pattern[i])
+		}
 	}
-	return r.Replace(datePatterns[lang])
+	return b.String()
 }
 
 // FormatDateTime writes t in zone tz with the zone named, on a 24-hour

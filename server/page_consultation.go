@@ -55,8 +55,7 @@ func (s *Server) consultationView(r *http.Request, c *consultations.Consultation
 		San: s.store.Sanitizer(), SignInURL: signInURL("/consultations/" + c.Slug + "#discussion-title"),
 		CommentLimit: consultations.MaxCommentLen, CommentLimitText: formatCount(reqOf(r).loc.Tag, consultations.MaxCommentLen),
 		LiveSeq: live.Seq}
-	v.Threads, v.NextCursor, err = s.store.ThreadPage(r.Context(), user(r), c.ID, r.URL.Query().Get("after"), 50)
-	if err != nil {
+	if v.Threads, v.NextCursor, err = s.threadPage(r, c.ID, live.Seq); err != nil {
 		return nil, err
 	}
 	u := user(r)
@@ -123,4 +122,27 @@ func (s *Server) handleConsultationPage(w http.ResponseWriter, r *http.Request) 
 		})
 	}
 	s.sendHTML(w, r, http.StatusOK, lang, buf.Bytes())
+}
+
+// threadPage reads the page of the discussion the request asks for, from
+// the thread cache when the discussion has not changed since (live event
+// seq) and the viewer sees what everyone sees.
+func (s *Server) threadPage(r *http.Request, consultationID string, seq int64) ([]consultations.Thread, string, error) {
+	cursor := r.URL.Query().Get("after")
+	own, err := s.store.HasPending(r.Context(), user(r), consultationID)
+	if err != nil {
+		return nil, "", err
+	}
+	if own {
+		return s.store.ThreadPage(r.Context(), user(r), consultationID, cursor, 50)
+	}
+	key := consultationID + "|" + cursor
+	if threads, next, ok := s.threads.get(key, seq); ok {
+		return threads, next, nil
+	}
+	threads, next, err := s.store.ThreadPage(r.Context(), nil, consultationID, cursor, 50)
+	if err == nil {
+		s.threads.put(key, seq, threads, next)
+	}
+	return threads, next, err
 }

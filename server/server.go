@@ -63,6 +63,7 @@ type Server struct {
 	routes  []route
 
 	pageCache *pageCache
+	threads   threadCache
 	hub       *live.Hub // pushes committed events to websocket watchers
 	upgrader  *websocket.Upgrader
 
