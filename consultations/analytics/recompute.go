@@ -3,9 +3,10 @@ package analytics
 import (
 	"context"
 	"fmt"
-	"github.com/consult-platform/consult/database"
+	"slices"
+	"strings"
 
-	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/database"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -13,8 +14,28 @@ import (
 // and supports. It runs as one write, so the counts it leaves agree with
 // the content exactly; other writes wait for it (seconds for millions of
 // responses), which is why figures are otherwise kept on write.
+//
+// On SQLite the tables are read on several reader connections at once
+// while the write holds the database's only write lock: nothing can
+// commit meanwhile, so every reader sees the content the write sees,
+// unless a write earlier in the same group commit changed this
+// consultation (the readers cannot see uncommitted rows). Then, or on
+// PostgreSQL, where other nodes commit at any time, it reads through its
+// own transaction, one table after another.
 func (s *Service) Recompute(ctx context.Context, consultationID string) error {
-	return s.db.Write(ctx, func(tx *sqlx.Tx) error { return recompute(ctx, tx, consultationID) })
+	return s.db.Write(ctx, func(tx *sqlx.Tx) error {
+		var readers *sqlx.DB
+		if s.db.Dialect == database.SQLite {
+			same, err := committedEqualsTx(ctx, tx, s.db.Reader, consultationID)
+			if err != nil {
+				return err
+			}
+			if same {
+				readers = s.db.Reader
+			}
+		}
+		return recompute(ctx, tx, readers, consultationID)
+	})
 }
 
 // RecomputeAll rebuilds the counts of every consultation.
@@ -31,15 +52,72 @@ func (s *Service) RecomputeAll(ctx context.Context) error {
 	return nil
 }
 
-func recompute(ctx context.Context, tx *sqlx.Tx, id string) error {
-	d := deltas{}
-	steps := []func(context.Context, *sqlx.Tx, string, deltas) error{
-		recountResponses, recountAnswers, recountContributions, recountSupports, recountPeople,
+// committedEqualsTx reports whether the committed state of a
+// consultation's figures, as readers see it, is what tx sees: the same
+// last event, counts and people. Every write that moves the figures moves
+// the counts kept on write in its own transaction, and records an event.
+func committedEqualsTx(ctx context.Context, tx *sqlx.Tx, reader *sqlx.DB, id string) (bool, error) {
+	inTx, err := fingerprint(ctx, tx, id)
+	if err != nil {
+		return false, err
 	}
-	for _, step := range steps {
-		if err := step(ctx, tx, id, d); err != nil {
-			return err
+	committed, err := fingerprint(ctx, reader, id)
+	return err == nil && inTx == committed, err
+}
+
+func fingerprint(ctx context.Context, q database.TxRunner, id string) (string, error) {
+	var b strings.Builder
+	var head struct {
+		Seq           int64 `db:"seq"`
+		People        int64 `db:"people"`
+		Contributions int64 `db:"contributions"`
+		Responses     int64 `db:"response_count"`
+		Comments      int64 `db:"comment_count"`
+	}
+	err := q.GetContext(ctx, &head, `SELECT
+		COALESCE((SELECT last_seq FROM event_seqs WHERE consultation_id = c.id), 0) AS seq,
+		(SELECT COUNT(*) FROM analytics_people WHERE consultation_id = c.id) AS people,
+		(SELECT COALESCE(SUM(contributions), 0) FROM analytics_people WHERE consultation_id = c.id) AS contributions,
+		response_count, comment_count FROM consultations c WHERE c.id = ?`, id)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, "%+v\n", head)
+	rows, err := q.QueryContext(ctx, `SELECT dimension, value, count FROM analytics_counts WHERE consultation_id = ? ORDER BY dimension, value`, id)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var dim, value string
+		var n int64
+		if err := rows.Scan(&dim, &value, &n); err != nil {
+			return "", err
 		}
+		fmt.Fprintf(&b, "%s\x1f%s\x1f%d\n", dim, value, n)
+	}
+	return b.String(), rows.Err()
+}
+
+func recompute(ctx context.Context, tx *sqlx.Tx, readers *sqlx.DB, id string) error {
+	qs, err := questionsOf(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	counted, err := recount(ctx, tx, readers, id, qs)
+	if err != nil {
+		return err
+	}
+	d := counted.d
+	if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_people WHERE consultation_id = ?`, id); err != nil {
+		return err
+	}
+	if err := insertPeople(ctx, tx, id, counted.people); err != nil {
+		return err
+	}
+	for _, p := range counted.people {
+		d.add(DimTotals, TotalParticipants, 1)
+		d.add(DimParticipantsByDay, p.first, 1)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_counts WHERE consultation_id = ?`, id); err != nil {
 		return err
@@ -58,116 +136,28 @@ func recompute(ctx context.Context, tx *sqlx.Tx, id string) error {
 	return apply(ctx, tx, id, chunk)
 }
 
-// recountResponses groups responses in SQL by everything they are counted
-// under; a few thousand groups come back however many responses there are.
-func recountResponses(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+database.Day(tx, "created_at")+`, channel, locale, region, age_band, gender, COUNT(*), SUM(CASE WHEN user_id IS NULL THEN 1 ELSE 0 END)
-		FROM responses WHERE consultation_id = ? GROUP BY 1, 2, 3, 4, 5, 6`, id)
-	if err != nil {
-		return err
+// insertPeople writes who took part with an account, a few hundred rows
+// per statement.
+func insertPeople(ctx context.Context, tx *sqlx.Tx, id string, people map[string]person) error {
+	users := make([]string, 0, len(people))
+	for u := range people {
+		users = append(users, u)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var f responseFacts
-		var n, anonymous int64
-		if err := rows.Scan(&f.Day, &f.Channel, &f.Locale, &f.Region, &f.AgeBand, &f.Gender, &n, &anonymous); err != nil {
+	slices.Sort(users)
+	for chunk := range slices.Chunk(users, 200) {
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO analytics_people (consultation_id, user_id, contributions, first_day) VALUES `)
+		args := make([]any, 0, len(chunk)*4)
+		for i, u := range chunk {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?)")
+			args = append(args, id, u, people[u].n, people[u].first)
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return err
 		}
-		d.countResponse(f, n)
-		d.add(DimTotals, TotalParticipants, anonymous)
-		d.add(DimParticipantsByDay, f.Day, anonymous)
 	}
-	return rows.Err()
-}
-
-func recountAnswers(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT q.id, q.kind, CASE WHEN q.kind = 'text' THEN '' ELSE a.value END, COUNT(*)
-		FROM questions q JOIN answers a ON a.question_id = q.id
-		WHERE q.consultation_id = ? GROUP BY 1, 2, 3`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var qid, value string
-		var kind consultations.QuestionKind
-		var n int64
-		if err := rows.Scan(&qid, &kind, &value, &n); err != nil {
-			return err
-		}
-		d.countAnswer(qid, kind, value, n)
-	}
-	return rows.Err()
-}
-
-func recountContributions(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE kind END, channel, `+database.Day(tx, "created_at")+`, COUNT(*)
-		FROM comments WHERE consultation_id = ? AND status = 'published' GROUP BY 1, 2, 3`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind, channel, on string
-		var n int64
-		if err := rows.Scan(&kind, &channel, &on, &n); err != nil {
-			return err
-		}
-		d.add(DimTotals, TotalContributions, n)
-		d.add(DimContributionsByKind, kind, n)
-		d.add(DimContributionsByChannel, channel, n)
-		d.add(DimContributionsByDay, on, n)
-	}
-	return rows.Err()
-}
-
-func recountSupports(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+database.Day(tx, "s.created_at")+`, COUNT(*)
-		FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ? GROUP BY 1`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var on string
-		var n int64
-		if err := rows.Scan(&on, &n); err != nil {
-			return err
-		}
-		d.add(DimTotals, TotalSupports, n)
-		d.add(DimSupportsByDay, on, n)
-	}
-	return rows.Err()
-}
-
-// recountPeople rebuilds who took part with an account, and when first.
-func recountPeople(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_people WHERE consultation_id = ?`, id); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_people (consultation_id, user_id, contributions, first_day)
-		SELECT ?, who, COUNT(*), MIN(d) FROM (
-			SELECT user_id AS who, `+database.Day(tx, "created_at")+` AS d FROM responses WHERE consultation_id = ? AND user_id IS NOT NULL
-			UNION ALL
-			SELECT author_id, `+database.Day(tx, "created_at")+` FROM comments WHERE consultation_id = ? AND status = 'published' AND author_id IS NOT NULL
-			UNION ALL
-			SELECT s.user_id, `+database.Day(tx, "s.created_at")+` FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?
-		) AS contributions GROUP BY who`, id, id, id, id); err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT first_day, COUNT(*) FROM analytics_people WHERE consultation_id = ? GROUP BY 1`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var on string
-		var n int64
-		if err := rows.Scan(&on, &n); err != nil {
-			return err
-		}
-		d.add(DimTotals, TotalParticipants, n)
-		d.add(DimParticipantsByDay, on, n)
-	}
-	return rows.Err()
+	return nil
 }
