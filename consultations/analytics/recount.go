@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"runtime"
 	"strings"
@@ -17,16 +18,8 @@ import (
 // A recount reads each table of a consultation once, as a stream of small
 // rows, and counts in Go maps. Grouping in SQL was slower: SQLite groups
 // by sorting, which for 16 million answers meant writing and merging a
-// temporary B-tree of them all. Rows are scanned into interface values,
-// the one destination database/sql fills without reflection or a copy,
-// and SQL does only what is cheap per row (no string building: joining
+// temporary B-tree of them all. SQL does only what is cheap per row (no string building: joining
 // six columns into one key cost more than returning them).
-
-// querier runs the recount's reads: a transaction, or the reader pool.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	DriverName() string
-}
 
 // sep joins the fields of a grouping key; no counted value contains it.
 const sep = "\x1f"
@@ -127,7 +120,7 @@ func recount(ctx context.Context, tx *sqlx.Tx, readers *sqlx.DB, id string, qs [
 	total := newTallied()
 	if readers == nil {
 		for _, sc := range scans {
-			t, err := sc(ctx, tx)
+			t, err := sc(ctx, sqlQuerier{tx})
 			if err != nil {
 				return nil, err
 			}
@@ -173,34 +166,6 @@ func recount(ctx context.Context, tx *sqlx.Tx, readers *sqlx.DB, id string, qs [
 	}
 	wg.Wait()
 	return total, first
-}
-
-// mappedConn is a reader connection that reads the database file through
-// a memory map rather than a read call per page, for the length of a
-// recount: a sixth of a full scan's time went to those calls.
-type mappedConn struct {
-	*sql.Conn
-	driver string
-}
-
-func (c mappedConn) DriverName() string { return c.driver }
-
-func mapped(ctx context.Context, readers *sqlx.DB) (mappedConn, error) {
-	conn, err := readers.Conn(ctx)
-	if err != nil {
-		return mappedConn{}, err
-	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 68719476736`); err != nil {
-		conn.Close()
-		return mappedConn{}, err
-	}
-	return mappedConn{conn, readers.DriverName()}, nil
-}
-
-// close puts the connection back in the pool as it was.
-func (c mappedConn) close() {
-	c.ExecContext(context.Background(), `PRAGMA mmap_size = 0`)
-	c.Close()
 }
 
 // rowRange is a range of answers' rowids; the zero value means all.
@@ -257,11 +222,6 @@ func scanResponses(ctx context.Context, q querier, id string, r rowRange) (*tall
 			WHERE +consultation_id = ? AND rowid BETWEEN ? AND ?`
 		args = append(args, r.from, r.to)
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	t := newTallied()
 	dims := [...]string{DimResponsesByDay, DimResponsesByChannel, DimResponsesByLanguage, DimRegion, DimAgeBand, DimGender}
 	var cells [len(dims)]map[string]int64
@@ -269,24 +229,20 @@ func scanResponses(ctx context.Context, q querier, id string, r rowRange) (*tall
 		cells[i] = map[string]int64{}
 	}
 	anonymous := map[string]int64{} // by day
-	var v [len(dims)]any
-	var user any
 	var n int64
-	for rows.Next() {
-		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &user); err != nil {
-			return nil, err
-		}
+	err := q.each(ctx, query, args, func(v []driver.Value) error {
 		n++
-		for i := range v {
+		for i := range dims {
 			cells[i][text(v[i])]++
 		}
-		if user == nil {
+		if v[6] == nil {
 			anonymous[text(v[0])]++
 		} else {
-			t.person(text(user), text(v[0]))
+			t.person(text(v[6]), text(v[0]))
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	t.d.add(DimTotals, TotalResponses, n)
@@ -342,30 +298,22 @@ func scanAnswers(ctx context.Context, q querier, qs []question, r rowRange) (*ta
 		query = `SELECT ` + which.String() + `, ` + value.String() + ` FROM answers WHERE question_id IN (SELECT id FROM questions WHERE consultation_id = ?)`
 		args = append(args, qs[0].consultation)
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	values := make([]map[string]int64, len(qs))
 	for i := range values {
 		values[i] = map[string]int64{}
 	}
-	var qi, v any
-	for rows.Next() {
-		if err := rows.Scan(&qi, &v); err != nil {
-			return nil, err
+	err := q.each(ctx, query, args, func(v []driver.Value) error {
+		if v[0] == nil {
+			return nil // another consultation's
 		}
-		if qi == nil {
-			continue // another consultation's
-		}
-		i, ok := qi.(int64)
+		i, ok := v[0].(int64)
 		if !ok || i < 0 || int(i) >= len(qs) {
-			return nil, fmt.Errorf("analytics: answer to question %v", qi)
+			return fmt.Errorf("analytics: answer to question %v", v[0])
 		}
-		values[i][text(v)]++
-	}
-	if err := rows.Err(); err != nil {
+		values[i][text(v[1])]++
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i, qu := range qs {
@@ -379,26 +327,18 @@ func scanAnswers(ctx context.Context, q querier, qs []question, r rowRange) (*ta
 // scanContributions counts published comments, ideas and replies, and
 // who wrote them.
 func scanContributions(ctx context.Context, q querier, id string) (*tallied, error) {
-	rows, err := q.QueryContext(ctx, `SELECT CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE kind END || '`+sep+`' || channel || '`+sep+`' || `+database.Day(q, "created_at")+`, author_id
-		FROM comments WHERE consultation_id = ? AND status = 'published'`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	t := newTallied()
 	cells := map[string]int64{}
-	var key, author any
-	for rows.Next() {
-		if err := rows.Scan(&key, &author); err != nil {
-			return nil, err
-		}
-		k := text(key)
+	err := q.each(ctx, `SELECT CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE kind END || '`+sep+`' || channel || '`+sep+`' || `+database.Day(q, "created_at")+`, author_id
+		FROM comments WHERE consultation_id = ? AND status = 'published'`, []any{id}, func(v []driver.Value) error {
+		k := text(v[0])
 		cells[k]++
-		if author != nil {
-			t.person(text(author), k[strings.LastIndex(k, sep)+1:])
+		if v[1] != nil {
+			t.person(text(v[1]), k[strings.LastIndex(k, sep)+1:])
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for k, n := range cells {
@@ -417,22 +357,14 @@ func scanContributions(ctx context.Context, q querier, id string) (*tallied, err
 // scanSupports counts supports of the consultation's ideas, and who gave
 // them.
 func scanSupports(ctx context.Context, q querier, id string) (*tallied, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+database.Day(q, "s.created_at")+`, s.user_id
-		FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	t := newTallied()
-	var on, user any
-	for rows.Next() {
-		if err := rows.Scan(&on, &user); err != nil {
-			return nil, err
-		}
-		d := text(on)
+	err := q.each(ctx, `SELECT `+database.Day(q, "s.created_at")+`, s.user_id
+		FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?`, []any{id}, func(v []driver.Value) error {
+		d := text(v[0])
 		t.d.add(DimTotals, TotalSupports, 1)
 		t.d.add(DimSupportsByDay, d, 1)
-		t.person(text(user), d)
-	}
-	return t, rows.Err()
+		t.person(text(v[1]), d)
+		return nil
+	})
+	return t, err
 }
