@@ -7,7 +7,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/consult-platform/consult/database"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -82,40 +81,28 @@ func liveComment(c *Comment) LiveComment {
 	}
 }
 
-// RecordEvent numbers an event of the consultation and stores it inside
-// tx, the transaction of the change it reports, so that the event exists
-// exactly when the change does. Once tx commits, the event goes to the
-// publisher. data is encoded as JSON; audience is "" for everyone or the
-// one user (besides moderators) who may see it.
+// RecordEvent stores an event of the consultation inside tx, the
+// transaction of the change it reports, so that the event exists exactly
+// when the change does. Once tx commits, the event goes to the publisher.
+// data is encoded as JSON; audience is "" for everyone or the one user
+// (besides moderators) who may see it. The event is numbered and inserted
+// with the others of its batch just before the commit (see writeBatch).
 func (s *Store) RecordEvent(ctx context.Context, tx *sqlx.Tx, consultationID, typ string, data any, audience string) error {
 	body, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	var seq int64
-	// The upsert takes the row's write lock, so concurrent writers (in
-	// one SQLite transaction, or in PostgreSQL) get consecutive numbers.
-	if err := tx.GetContext(ctx, &seq, s.q(`INSERT INTO event_seqs (consultation_id, last_seq) VALUES (?, 1)
-		ON CONFLICT (consultation_id) DO UPDATE SET last_seq = event_seqs.last_seq + 1 RETURNING last_seq`), consultationID); err != nil {
-		return err
-	}
-	e := Event{ConsultationID: consultationID, Seq: seq, Type: typ, Data: body, Audience: audience, CreatedAt: s.now()}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO events (consultation_id, seq, type, data, audience, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-		e.ConsultationID, e.Seq, e.Type, string(e.Data), e.Audience, e.CreatedAt); err != nil {
-		return err
-	}
-	if seq%eventsPruneMod == 0 && seq > eventsKept {
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM events WHERE consultation_id = ? AND seq <= ?`), consultationID, seq-eventsKept); err != nil {
-			return err
-		}
-	}
-	if err := s.db.Notify(tx, notifyPayload(e)); err != nil {
-		return err
-	}
-	if s.pub != nil {
-		database.AfterCommit(tx, func() { s.committed(e) })
-	}
+	e := Event{ConsultationID: consultationID, Type: typ, Data: body, Audience: audience, CreatedAt: s.now()}
+	s.later(tx, batchEntry{event: &e})
 	return nil
+}
+
+// recordCounted is RecordEvent for an event that carries the
+// consultation's count of published comments as of its change: data(n)
+// makes the event's data for count n, once the batch's counts are known.
+func (s *Store) recordCounted(tx *sqlx.Tx, consultationID, typ string, data func(count int) any, audience string) {
+	e := Event{ConsultationID: consultationID, Type: typ, Audience: audience, CreatedAt: s.now()}
+	s.later(tx, batchEntry{event: &e, counted: data})
 }
 
 // EventsSince returns the consultation's events after seq, oldest first,
@@ -203,16 +190,13 @@ func (s *Store) PruneEvents(ctx context.Context) error {
 
 // recordCommentCreated reports a new comment: to everyone once published,
 // else to its author (and moderators) only.
-func (s *Store) recordCommentCreated(ctx context.Context, tx *sqlx.Tx, cm *Comment) error {
+func (s *Store) recordCommentCreated(tx *sqlx.Tx, cm *Comment) {
 	audience := ""
 	if cm.Status != CommentPublished && cm.AuthorID != nil {
 		audience = *cm.AuthorID
 	}
 	lc := liveComment(cm)
-	if err := s.commentCount(ctx, tx, cm.ConsultationID, &lc.CommentCount); err != nil {
-		return err
-	}
-	return s.RecordEvent(ctx, tx, cm.ConsultationID, EventCommentCreated, lc, audience)
+	s.recordCounted(tx, cm.ConsultationID, EventCommentCreated, func(n int) any { lc.CommentCount = n; return lc }, audience)
 }
 
 // commentInTx reads a comment as the transaction sees it.
@@ -233,12 +217,10 @@ func (s *Store) RecordCommentHidden(ctx context.Context, tx *sqlx.Tx, commentID 
 	if err != nil {
 		return err
 	}
-	var n int
-	if err := s.commentCount(ctx, tx, c.ConsultationID, &n); err != nil {
-		return err
-	}
-	return s.RecordEvent(ctx, tx, c.ConsultationID, EventCommentHidden,
-		map[string]any{"id": c.ID, "parent_id": c.ParentID, "status": c.Status, "comment_count": n}, "")
+	s.recordCounted(tx, c.ConsultationID, EventCommentHidden, func(n int) any {
+		return map[string]any{"id": c.ID, "parent_id": c.ParentID, "status": c.Status, "comment_count": n}
+	}, "")
+	return nil
 }
 
 // RecordCommentRestored reports, inside tx, that a comment is public
@@ -255,14 +237,8 @@ func (s *Store) RecordCommentRestored(ctx context.Context, tx *sqlx.Tx, commentI
 		return nil
 	}
 	lc := liveComment(c)
-	if err := s.commentCount(ctx, tx, c.ConsultationID, &lc.CommentCount); err != nil {
-		return err
-	}
-	return s.RecordEvent(ctx, tx, c.ConsultationID, EventCommentRestored, lc, "")
-}
-
-func (s *Store) commentCount(ctx context.Context, tx *sqlx.Tx, consultationID string, n *int) error {
-	return tx.GetContext(ctx, n, s.q(`SELECT comment_count FROM consultations WHERE id = ?`), consultationID)
+	s.recordCounted(tx, c.ConsultationID, EventCommentRestored, func(n int) any { lc.CommentCount = n; return lc }, "")
+	return nil
 }
 
 // recordResponseCount reports the consultation's response count as the

@@ -21,3 +21,11 @@ func (c *Consultation) CheckOpen(now time.Time) error { return c.checkOpen(now) 
 func (s *Store) Gate(ctx context.Context, id string) (*Consultation, error) {
 	return s.consultationGate(ctx, id)
 }
+
+// UserByEmail returns the account with email, for one-shot commands that
+// act as a named account (importing a Pol.is export as a staff member).
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := s.get(ctx, s.db.Reader, &u, "ErrUserNotFound", `SELECT `+userColumns+` FROM users WHERE email = ?`, normaliseEmail(email))
+	return &u, err
+}

@@ -216,13 +216,18 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID string) (string, time
 	return token, expires, err
 }
 
-// TokenUser returns the user a live bearer token belongs to.
-// Its answer may be up to tokenCacheTTL old.
+// TokenUser returns the user a live bearer token belongs to. On SQLite
+// its answer may be up to tokenCacheTTL old, except that a token revoked
+// is refused at once; on PostgreSQL, where another node may have revoked
+// the token, it always asks the database, as SessionUser does.
 func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 	hash := hashSecret(token)
 	now := s.now()
-	if u, ok := s.tokens.get(hash, now); ok {
-		return u, nil
+	cached := !s.db.Shared()
+	if cached {
+		if u, ok := s.tokens.get(hash, now); ok {
+			return u, nil
+		}
 	}
 	var row struct {
 		User
@@ -236,7 +241,9 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.tokens.put(hash, &row.User, row.ExpiresAt, now)
+	if cached {
+		s.tokens.put(hash, &row.User, row.ExpiresAt, now)
+	}
 	return &row.User, nil
 }
 
@@ -248,7 +255,6 @@ func (s *Store) DeleteAPIToken(ctx context.Context, token string) error {
 		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM api_tokens WHERE hash = ?`), hash)
 		return err
 	})
-	// Other nodes may accept it for up to tokenCacheTTL more.
 	s.tokens.drop(hash)
 	return err
 }

@@ -82,7 +82,8 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 				return err
 			}
 		}
-		return s.recordCommentCreated(ctx, tx, cm)
+		s.recordCommentCreated(tx, cm)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -90,19 +91,19 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 	return cm, nil
 }
 
-// countComment moves the published-comment counters by delta.
+// countComment moves the published-comment counters by delta: the
+// consultation's count and the parent's reply count move with the rest of
+// the write batch (see writeBatch).
 func (s *Store) countComment(ctx context.Context, tx *sqlx.Tx, cm *Comment, delta int) error {
 	if err := s.tally().CommentCounted(ctx, tx, cm, delta); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE consultations SET comment_count = comment_count + ? WHERE id = ?`), delta, cm.ConsultationID); err != nil {
-		return err
+	e := batchEntry{consultationID: cm.ConsultationID, comments: delta}
+	if cm.ParentID != nil {
+		e.parentID = *cm.ParentID
 	}
-	if cm.ParentID == nil {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET reply_count = reply_count + ? WHERE id = ?`), delta, *cm.ParentID)
-	return err
+	s.later(tx, e)
+	return nil
 }
 
 // consultationRow loads a consultation without its parts, for hot paths.

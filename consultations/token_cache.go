@@ -6,9 +6,11 @@ import (
 )
 
 // tokenCacheTTL bounds how long a bearer token's owner is remembered
-// without asking the database again, so a revoked token, or a changed
-// role, takes effect within this long. Scripts send many requests with
-// one token; this spares each a database read.
+// without asking the database again, so a changed role takes effect
+// within this long. Scripts send many requests with one token; this
+// spares each a database read. Only one node (SQLite) caches: it drops a
+// token the moment it revokes it, which no other node could learn of in
+// time.
 const tokenCacheTTL = 5 * time.Second
 
 // tokenCacheMax bounds the cache; when full it is emptied, which is

@@ -204,10 +204,15 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 	opNotes := new([]string)
 	notes.Store(tx, opNotes)
 	defer notes.Delete(tx)
+	opDefers := new([]deferral)
+	deferrals.Store(tx, opDefers)
+	defer deferrals.Delete(tx)
 	var notify []string // of the writes that succeeded
+	var later pending   // of the writes that succeeded
 	for i, op := range batch {
 		*opHooks = (*opHooks)[:0]
 		*opNotes = (*opNotes)[:0]
+		*opDefers = (*opDefers)[:0]
 		if err := op.ctx.Err(); err != nil {
 			results[i] = err
 			continue
@@ -217,6 +222,7 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 			if results[i] == nil {
 				committed = append(committed, *opHooks...)
 				notify = append(notify, *opNotes...)
+				later.take(*opDefers)
 			}
 			continue
 		}
@@ -236,12 +242,26 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 		if results[i] == nil {
 			committed = append(committed, *opHooks...)
 			notify = append(notify, *opNotes...)
+			later.take(*opDefers)
 		}
 	}
 	if single && results[0] != nil {
 		tx.Rollback()
 		return b.finish(batch, results)
 	}
+	*opHooks, *opNotes = (*opHooks)[:0], (*opNotes)[:0]
+	if err := later.flush(tx); err != nil {
+		tx.Rollback()
+		b.failed(1, 0)
+		for i := range results {
+			if results[i] == nil {
+				results[i] = err
+			}
+		}
+		return b.finish(batch, results)
+	}
+	committed = append(committed, *opHooks...)
+	notify = append(notify, *opNotes...)
 	if err := tx.Commit(); err != nil {
 		b.failed(1, 0)
 		for i := range results {

@@ -44,7 +44,16 @@ func (p *writePool) once(ctx context.Context, fn func(tx *sqlx.Tx) error) error 
 	payloads := new([]string)
 	notes.Store(tx, payloads)
 	defer notes.Delete(tx)
+	defers := new([]deferral)
+	deferrals.Store(tx, defers)
+	defer deferrals.Delete(tx)
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	var later pending
+	later.take(*defers)
+	if err := later.flush(tx); err != nil {
 		tx.Rollback()
 		return err
 	}

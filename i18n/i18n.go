@@ -9,6 +9,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -23,6 +24,7 @@ type Bundle struct {
 	tags    []language.Tag
 	matcher language.Matcher
 	names   map[string]string // tag → the language's name in itself
+	plain   sync.Map          // tag → *sync.Map of translations without data
 }
 
 // Language describes one interface language.
@@ -126,13 +128,15 @@ func Dir(tag string) string {
 // shared between requests, so templates receive it in their data rather
 // than through a per-request FuncMap.
 type Localizer struct {
-	Tag string
-	l   *i18n.Localizer
+	Tag   string
+	l     *i18n.Localizer
+	plain *sync.Map // id → text, for messages without data
 }
 
 // Localizer returns a Localizer for tag (which should be supported).
 func (b *Bundle) Localizer(tag string) *Localizer {
-	return &Localizer{Tag: tag, l: i18n.NewLocalizer(b.bundle, tag, "en")}
+	plain, _ := b.plain.LoadOrStore(tag, new(sync.Map))
+	return &Localizer{Tag: tag, l: i18n.NewLocalizer(b.bundle, tag, "en"), plain: plain.(*sync.Map)}
 }
 
 // T translates id with optional template data. An id missing from every
@@ -141,10 +145,17 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 && data[0] != nil {
 		cfg.TemplateData = data[0]
+	} else if s, ok := l.plain.Load(id); ok {
+		// The catalogs never change once loaded, and a page of comments
+		// asks for the same labels hundreds of times.
+		return s.(string)
 	}
 	s, err := l.l.Localize(cfg)
 	if err != nil || s == "" {
-		return id
+		s = id
+	}
+	if cfg.TemplateData == nil {
+		l.plain.Store(id, s)
 	}
 	return s
 }

@@ -2,7 +2,6 @@ package moderation
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,7 +52,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 	}
 	// A suspension starting while this comment is being written may let
 	// it through; that race is harmless and keeps the check off the writer.
-	if err := s.checkSuspended(ctx, s.db.Reader, sub.AuthorID, p.now); err != nil {
+	if err := s.checkSuspended(ctx, sub.AuthorID, p.now); err != nil {
 		return nil, err
 	}
 	p.isNew = sub.AccountAge < s.Limits.NewAccountAge
@@ -109,8 +108,9 @@ func (p *Prepared) Apply(ctx context.Context, tx *sqlx.Tx) (Verdict, error) {
 	if err := s.checkRate(ctx, tx, sub.AuthorID, p.isNew, now); err != nil {
 		return v, err
 	}
+	// Counting stops at 100: the number only explains the flag.
 	var dup int
-	if err := tx.GetContext(ctx, &dup, s.q(`SELECT COUNT(*) FROM mod_signatures WHERE consultation_id = ? AND author_id = ? AND body_hash = ?`),
+	if err := tx.GetContext(ctx, &dup, s.q(`SELECT COUNT(*) FROM (SELECT 1 FROM mod_signatures WHERE consultation_id = ? AND author_id = ? AND body_hash = ? LIMIT 100) d`),
 		sub.ConsultationID, sub.AuthorID, p.bodyHash); err != nil {
 		return v, err
 	}
@@ -119,28 +119,37 @@ func (p *Prepared) Apply(ctx context.Context, tx *sqlx.Tx) (Verdict, error) {
 		flags = append(flags, flag{reason: ReasonDuplicate, weight: reasonWeight[ReasonDuplicate],
 			detail: fmt.Sprintf("the same text as %d earlier contribution(s) by this account", dup)})
 	}
-
-	campaign, err := s.placeInCampaign(ctx, tx, sub, p, now)
-	if err != nil {
+	if err := p.storeSignature(ctx, tx); err != nil {
 		return v, err
 	}
-	if campaign.size >= s.Limits.CampaignFlagSize {
-		flags = append(flags, flag{reason: ReasonCampaign, weight: reasonWeight[ReasonCampaign],
-			detail: fmt.Sprintf("near-duplicate of %d contributions", campaign.size-1)})
-	}
 	if len(flags) > 0 {
-		k := queueKey{kind: sub.Kind, id: sub.ID, consultationID: sub.ConsultationID, orgID: sub.OrgID, authorID: sub.AuthorID,
-			locale: sub.Locale, campaignID: campaign.id}
+		k := queueKey{kind: sub.Kind, id: sub.ID, consultationID: sub.ConsultationID, orgID: sub.OrgID, authorID: sub.AuthorID, locale: sub.Locale}
 		if _, err := s.enqueue(ctx, tx, k, flags, 0); err != nil {
 			return v, err
 		}
 	}
-	if campaign.size == s.Limits.CampaignFlagSize {
-		if err := s.flagCampaignMembers(ctx, tx, sub, campaign.id); err != nil {
-			return v, err
-		}
-	}
 	return v, nil
+}
+
+// storeSignature records the submission's exact-text hash and MinHash
+// signature. A signed one is placed in a near-duplicate campaign by the
+// placer once it commits.
+func (p *Prepared) storeSignature(ctx context.Context, tx *sqlx.Tx) error {
+	s, sub := p.s, p.sub
+	var sigBytes []byte
+	placed := 1
+	if p.signed {
+		sigBytes, placed = p.sig.Bytes(), 0
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO mod_signatures (subject_id, consultation_id, author_id, locale, body_hash, links, signature, placed, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), sub.ID, sub.ConsultationID, sub.AuthorID, sub.Locale, p.bodyHash, p.links, sigBytes, placed, p.now); err != nil {
+		return err
+	}
+	if p.signed {
+		pl := placement{kind: sub.Kind, id: sub.ID, consultationID: sub.ConsultationID, orgID: sub.OrgID, authorID: sub.AuthorID, locale: sub.Locale, sig: p.sig}
+		database.AfterCommit(tx, func() { s.placer.hand(pl) })
+	}
+	return nil
 }
 
 func firstWord(ms []Match, a WordAction) string {
@@ -153,13 +162,13 @@ func firstWord(ms []Match, a WordAction) string {
 }
 
 // checkSuspended refuses an account suspended at now.
-func (s *Service) checkSuspended(ctx context.Context, r sqlx.QueryerContext, userID string, now time.Time) error {
-	var until sql.NullTime
-	if err := sqlx.GetContext(ctx, r, &until, s.q(`SELECT MAX(until) FROM mod_suspensions WHERE user_id = ? AND until > ?`), userID, now); err != nil {
+func (s *Service) checkSuspended(ctx context.Context, userID string, now time.Time) error {
+	until, err := s.suspendedUntil(ctx, userID, now)
+	if err != nil {
 		return err
 	}
-	if until.Valid {
-		return &Error{Code: EFORBIDDEN, MessageID: "ErrModSuspended", Data: map[string]any{"Until": until.Time.UTC().Format("2 January 2006, 15:04 MST")}}
+	if !until.IsZero() {
+		return &Error{Code: EFORBIDDEN, MessageID: "ErrModSuspended", Data: map[string]any{"Until": until.UTC().Format("2 January 2006, 15:04 MST")}}
 	}
 	return nil
 }
@@ -188,85 +197,6 @@ func (s *Service) checkRate(ctx context.Context, tx *sqlx.Tx, userID string, isN
 func countLinks(text string) int {
 	lower := strings.ToLower(text)
 	return strings.Count(lower, "http://") + strings.Count(lower, "https://") + strings.Count(lower, "www.")
-}
-
-type campaignPlace struct {
-	id   string
-	size int
-}
-
-// placeInCampaign records the submission's signature and, when it is a
-// near-duplicate of earlier ones in the consultation, adds it to their
-// campaign (made on the first match). Every member is counted.
-func (s *Service) placeInCampaign(ctx context.Context, tx *sqlx.Tx, sub Submission, p *Prepared, now time.Time) (campaignPlace, error) {
-	var place campaignPlace
-	var sigBytes []byte
-	bodyHash, links := p.bodyHash, p.links
-	if p.signed {
-		sig := &p.sig
-		sigBytes = sig.Bytes()
-		buckets := sig.Buckets()
-		args := []any{sub.ConsultationID}
-		for _, b := range buckets {
-			args = append(args, b)
-		}
-		var candidates []struct {
-			ID        string  `db:"subject_id"`
-			Signature []byte  `db:"signature"`
-			Campaign  *string `db:"campaign_id"`
-		}
-		if err := tx.SelectContext(ctx, &candidates, s.q(`SELECT g.subject_id, g.signature, g.campaign_id FROM mod_signatures g
-			WHERE g.subject_id IN (SELECT DISTINCT subject_id FROM mod_lsh WHERE consultation_id = ? AND bucket IN (`+marks(Bands)+`) LIMIT 32)`), args...); err != nil {
-			return place, err
-		}
-		best, bestSim := -1, NearDuplicate
-		for i, c := range candidates {
-			other, ok := SignatureFrom(c.Signature)
-			if !ok {
-				continue
-			}
-			if sim := sig.Similarity(&other); sim >= bestSim {
-				best, bestSim = i, sim
-			}
-		}
-		if best >= 0 {
-			c := candidates[best]
-			if c.Campaign != nil {
-				place.id = *c.Campaign
-				if _, err := tx.ExecContext(ctx, s.q(`UPDATE mod_campaigns SET size = size + 1, updated_at = ? WHERE id = ?`), now, place.id); err != nil {
-					return place, err
-				}
-			} else {
-				place.id = database.NewID()
-				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO mod_campaigns (id, consultation_id, representative_id, size, created_at, updated_at) VALUES (?, ?, ?, 2, ?, ?)`),
-					place.id, sub.ConsultationID, c.ID, now, now); err != nil {
-					return place, err
-				}
-				if _, err := tx.ExecContext(ctx, s.q(`UPDATE mod_signatures SET campaign_id = ? WHERE subject_id = ?`), place.id, c.ID); err != nil {
-					return place, err
-				}
-			}
-			if err := tx.GetContext(ctx, &place.size, s.q(`SELECT size FROM mod_campaigns WHERE id = ?`), place.id); err != nil {
-				return place, err
-			}
-		}
-		rows := make([]string, Bands)
-		args = args[:0]
-		for i, b := range buckets {
-			rows[i] = "(?, ?, ?)"
-			args = append(args, sub.ConsultationID, b, sub.ID)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO mod_lsh (consultation_id, bucket, subject_id) VALUES `+strings.Join(rows, ", ")+` ON CONFLICT DO NOTHING`), args...); err != nil {
-			return place, err
-		}
-	}
-	var campaign *string
-	if place.id != "" {
-		campaign = &place.id
-	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mod_signatures (subject_id, consultation_id, author_id, locale, body_hash, links, signature, campaign_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), sub.ID, sub.ConsultationID, sub.AuthorID, sub.Locale, bodyHash, links, sigBytes, campaign, now)
-	return place, err
 }
 
 // flagCampaignMembers puts the earlier members of a campaign that has

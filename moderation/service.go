@@ -66,16 +66,26 @@ type Service struct {
 
 	mu    sync.Mutex // mu guards words
 	words map[string]*Matcher
+
+	placer    *placer
+	suspended suspendedCache
 }
 
 // New returns a Service over db, changing content through content.
 func New(db *database.DB, content Content) *Service {
-	return &Service{
+	s := &Service{
 		db: db, content: content, Limits: DefaultLimits,
 		Now:   func() time.Time { return time.Now().UTC() },
 		words: map[string]*Matcher{},
 	}
+	s.placer = newPlacer(s)
+	return s
 }
+
+// CaughtUp waits (briefly) until every contribution committed so far is
+// placed in its near-duplicate campaign, so that what a moderator reads
+// next includes them.
+func (s *Service) CaughtUp(ctx context.Context) { s.placer.caughtUp(ctx, catchUpWait) }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 

@@ -325,6 +325,7 @@ func (s *Service) DecideMany(ctx context.Context, actor *Actor, itemIDs []string
 // CampaignItems returns the ids of a campaign group's open items the
 // actor may moderate, for a bulk decision on the whole group.
 func (s *Service) CampaignItems(ctx context.Context, actor *Actor, campaignID string) ([]string, error) {
+	s.CaughtUp(ctx)
 	items, _, _, err := s.Queue(ctx, actor, QueueFilter{CampaignID: campaignID, Limit: 200})
 	if err != nil {
 		return nil, err

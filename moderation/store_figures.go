@@ -20,6 +20,7 @@ type Figures struct {
 
 // Figures returns a consultation's moderation counts.
 func (s *Service) Figures(ctx context.Context, consultationID string) (*Figures, error) {
+	s.CaughtUp(ctx)
 	log, err := s.ModerationLog(ctx, consultationID)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,7 @@ type PublicLog struct {
 
 // ModerationLog returns a consultation's public moderation figures.
 func (s *Service) ModerationLog(ctx context.Context, consultationID string) (*PublicLog, error) {
+	s.CaughtUp(ctx)
 	l := &PublicLog{ConsultationID: consultationID, HiddenByCat: []CategoryCount{}, RedactedByCat: []CategoryCount{}}
 	var rows []struct {
 		Action   string `db:"action"`

@@ -84,6 +84,7 @@ type QueueFilter struct {
 // and, at equal priority, oldest first. It returns the next page's cursor,
 // or "" on the last page, and the number of items matching the filter.
 func (s *Service) Queue(ctx context.Context, actor *Actor, f QueueFilter) ([]Item, string, int, error) {
+	s.CaughtUp(ctx)
 	if err := requireModerator(actor); err != nil {
 		return nil, "", 0, err
 	}
@@ -322,6 +323,7 @@ func (s *Service) claimLapsed(t *time.Time, now time.Time) bool {
 
 // OpenItemFor returns the id of a subject's open queue item, or "".
 func (s *Service) OpenItemFor(ctx context.Context, kind, id string) (string, error) {
+	s.CaughtUp(ctx)
 	var ids []string
 	err := s.db.Reader.SelectContext(ctx, &ids, s.q(`SELECT id FROM mod_items WHERE subject_kind = ? AND subject_id = ? AND status = 'open'`), kind, id)
 	if err != nil || len(ids) == 0 {

@@ -70,6 +70,7 @@ func (s *Service) Suspend(ctx context.Context, actor *Actor, n NewSuspension) (*
 		return s.audit(ctx, tx, AuditEntry{ActorID: actor.ID, Action: "account.suspend", SubjectKind: "user", SubjectID: n.UserID,
 			After: jsonText(map[string]any{"until": sp.Until, "days": n.Days}), Note: n.Note})
 	})
+	s.suspended.forget()
 	if err != nil {
 		return nil, err
 	}

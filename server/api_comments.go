@@ -105,12 +105,14 @@ func (s *Server) handleAPICommentCreate(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	if s.replayed(w, r, key) {
-		return
-	}
+	// A retry is recognised when posting fails (its key is taken, or the
+	// consultation has closed since the first attempt): looking the key up
+	// before every post would cost the hot path a read for a rare case.
 	var in consultations.NewComment
 	if err := decodeJSON(r, &in); err != nil {
-		s.fail(w, r, err)
+		if key.Key == "" || !s.replayed(w, r, key) {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	in.Channel = string(consultations.ChannelAPI)
@@ -118,11 +120,10 @@ func (s *Server) handleAPICommentCreate(w http.ResponseWriter, r *http.Request) 
 		in.Locale = reqOf(r).loc.Tag
 	}
 	cm, err := s.store.PostComment(r.Context(), user(r), r.PathValue("id"), in, key)
-	if errors.Is(err, consultations.ErrIdempotentReplay) && s.replayed(w, r, key) {
-		return
-	}
 	if err != nil {
-		s.fail(w, r, err)
+		if key.Key == "" || !s.replayed(w, r, key) {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, cm)

@@ -76,7 +76,7 @@ func TestEveryFormRouteRefusesAMissingForgedOrStolenCSRFToken(t *testing.T) {
 
 func TestStateChangesAreRateLimitedPerAddressAndPerAccount(t *testing.T) {
 	e := newAPIEnv(t)
-	e.srv.limits, e.srv.accountLimits = newRateLimiter(true), newRateLimiter(true)
+	e.srv.limits = newLimits(true, e.store)
 	post := func(addr, role string) int {
 		r := httptest.NewRequest("POST", "/api/v1/consultations/"+e.policy.ID+"/comments", strings.NewReader(`{"body":"Again and again"}`))
 		r.RemoteAddr = addr + ":4000"

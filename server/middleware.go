@@ -12,8 +12,8 @@ import (
 )
 
 // middleware wraps every request: recovery and logging outermost, then
-// security headers, size limits, cross-origin protection, rate limits, and
-// finally who the user is and which language they read.
+// security headers, size limits, cross-origin protection, who the user is
+// and which language they read, and finally rate limits.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	for _, o := range s.cfg.Origins {
@@ -22,8 +22,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errForbiddenCrossOrigin)
 	}))
-	h := s.identify(s.rateLimitAccount(next))
-	h = s.rateLimit(h)
+	h := s.identify(s.rateLimit(next))
 	h = cop.Handler(h)
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)
@@ -110,11 +109,12 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
+		limit := s.bodyLimit(r)
+		if r.ContentLength > limit {
 			s.fail(w, r, errBodyTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

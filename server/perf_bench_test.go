@@ -2,10 +2,14 @@ package server
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -106,26 +110,42 @@ func BenchmarkConsultationPage200Comments(b *testing.B) {
 	})
 }
 
-// BenchmarkAPIPostComment posts comments through the whole handler with a
-// bearer token and an Idempotency-Key each, as consult-load does, and
-// reports how many comments shared each commit.
+// BenchmarkAPIPostComment posts comments through the whole handler as
+// consult-load does: 64 citizens, each with a bearer token, posting real
+// Decide Madrid comments in turn (so the same texts come from several
+// accounts, as in a campaign) with an Idempotency-Key each. It reports how
+// many comments shared each commit.
 func BenchmarkAPIPostComment(b *testing.B) {
-	srv, store, c, u := perfServer(b, 0, 0)
-	before := perfDB.WriteStats()
-	token, _, err := store.CreateAPIToken(context.Background(), u.ID)
-	if err != nil {
-		b.Fatal(err)
+	srv, store, c, _ := perfServer(b, 0, 0)
+	texts := madridTexts(b)
+	const clients = 64
+	tokens := make([]string, clients)
+	for i := range tokens {
+		u, err := store.CreateUser(context.Background(), consultations.NewAccount{Email: "c" + strconv.Itoa(i) + "@bench.example",
+			Password: "bench-password", DisplayName: "Vecina " + strconv.Itoa(i), Role: consultations.RoleCitizen})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if tokens[i], _, err = store.CreateAPIToken(context.Background(), u.ID); err != nil {
+			b.Fatal(err)
+		}
 	}
-	body := `{"body":"` + perfBody + `"}`
-	var n atomic.Int64
-	b.SetParallelism(32)
+	bodies := make([]string, len(texts))
+	for i, t := range texts {
+		j, _ := json.Marshal(map[string]string{"body": t})
+		bodies[i] = string(j)
+	}
+	before := perfDB.WriteStats()
+	var n, client atomic.Int64
+	b.SetParallelism(clients / 2)
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			r := httptest.NewRequest("POST", "/api/v1/consultations/"+c.ID+"/comments", strings.NewReader(body))
+		me := int(client.Add(1)-1) % clients
+		for i := me; pb.Next(); i++ {
+			r := httptest.NewRequest("POST", "/api/v1/consultations/"+c.ID+"/comments", strings.NewReader(bodies[i%len(bodies)]))
 			r.Header.Set("Content-Type", "application/json")
-			r.Header.Set("Authorization", "Bearer "+token)
+			r.Header.Set("Authorization", "Bearer "+tokens[me])
 			r.Header.Set("Idempotency-Key", strconv.FormatInt(n.Add(1), 10))
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, r)
@@ -137,6 +157,30 @@ func BenchmarkAPIPostComment(b *testing.B) {
 	})
 	after := perfDB.WriteStats()
 	b.ReportMetric(float64(after.Writes-before.Writes)/float64(after.Commits-before.Commits), "writes/commit")
+}
+
+// madridTexts reads the real Decide Madrid comments kept beside the
+// repository (../shared/data, as in CI).
+func madridTexts(tb testing.TB) []string {
+	tb.Helper()
+	const path = "../../shared/data/decide-madrid/comments.csv"
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatalf("the Decide Madrid data is missing (%v): expected %s beside the repository clone, as in CI", err, path)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	col := slices.Index(rows[0], "text")
+	var out []string
+	for _, r := range rows[1:] {
+		if strings.TrimSpace(r[col]) != "" {
+			out = append(out, r[col])
+		}
+	}
+	return out
 }
 
 // BenchmarkConsultationPage200CommentsUncached renders the page every
@@ -151,6 +195,28 @@ func BenchmarkConsultationPage200CommentsUncached(b *testing.B) {
 		srv.ServeHTTP(rec, httptest.NewRequest("GET", "/consultations/bench", nil))
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkConsultationPage200CommentsSignedIn renders the page for a
+// signed-in citizen, which is never cached: every comment carries a reply
+// form and a report link.
+func BenchmarkConsultationPage200CommentsSignedIn(b *testing.B) {
+	srv, store, _, u := perfServer(b, 50, 3)
+	sid, err := store.CreateSession(context.Background(), u.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/consultations/bench", nil)
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: sid})
+		srv.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "reply-body-") {
+			b.Fatalf("status %d, or no reply forms: not signed in", rec.Code)
 		}
 	}
 }

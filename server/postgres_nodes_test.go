@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -119,5 +121,89 @@ func TestPageCachedOnOneNodeIsSpoiltByACommentOnAnother(t *testing.T) {
 			t.Fatal("node B still serves the page cached before the comment made on node A")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestRateLimitsCountRequestsOnEveryNode(t *testing.T) {
+	a, b := twoNodes(t)
+	a.srv.limits, b.srv.limits = newLimits(true, a.store), newLimits(true, b.store)
+	// One client, one account, its requests spread over both nodes. An
+	// empty comment is refused (400) but counts, as every state change does.
+	path := "/api/v1/consultations/" + a.policy.ID + "/comments"
+	accepted := 0
+	for i := 0; i < 2*limitBurst; i++ {
+		node := []*liveEnv{a, b}[i%2]
+		if node.call("POST", path, asCitizen, `{"body":""}`).Code == http.StatusTooManyRequests {
+			break
+		}
+		accepted++
+	}
+	// Counted per node, each node would let a whole burst through.
+	if accepted > limitBurst+limitBurst/3 {
+		t.Fatalf("%d requests over two nodes before the first 429; want about %d, one burst for both", accepted, limitBurst)
+	}
+}
+
+func TestRevokedTokenIsRefusedAtOnceOnAnotherNode(t *testing.T) {
+	a, b := twoNodes(t)
+	token, _, err := a.store.CreateAPIToken(context.Background(), a.users[asCitizen].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := b.callToken("GET", "/api/v1/me", token, nil).Code; code != http.StatusOK {
+		t.Fatalf("GET /api/v1/me with a new token on node B = %d; want 200", code)
+	}
+	if code := a.callToken("DELETE", "/api/v1/tokens/current", token, nil).Code; code != http.StatusNoContent {
+		t.Fatalf("revoking on node A = %d; want 204", code)
+	}
+	if code := b.callToken("GET", "/api/v1/me", token, nil).Code; code != http.StatusUnauthorized {
+		t.Errorf("GET /api/v1/me on node B right after the token was revoked on node A = %d; want 401", code)
+	}
+}
+
+func TestSignedOutSessionIsRefusedAtOnceOnAnotherNode(t *testing.T) {
+	a, b := twoNodes(t)
+	onA := (&webEnv{t: t, srv: a.http}).client()
+	onA.signIn(demoCitizen)
+	session := ""
+	u, _ := url.Parse(a.http.URL)
+	for _, c := range onA.http.Jar.Cookies(u) {
+		if c.Name == sessionCookie {
+			session = c.Value
+		}
+	}
+	me := func(n *liveEnv) int {
+		r := httptest.NewRequest("GET", "/api/v1/me", nil)
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+		rec := httptest.NewRecorder()
+		n.srv.ServeHTTP(rec, r)
+		return rec.Code
+	}
+	if session == "" || me(b) != http.StatusOK {
+		t.Fatalf("the session made by signing in on node A (%q) is not signed in on node B", session)
+	}
+	onA.post("/sign-out", nil).wantStatus(t, http.StatusSeeOther)
+	// The browser forgets the cookie; a copy of it (another tab, a thief)
+	// must not work on any node.
+	if code := me(b); code != http.StatusUnauthorized {
+		t.Errorf("the session signed out on node A, on node B: GET /api/v1/me = %d; want 401", code)
+	}
+}
+
+func TestRetryOnAnotherNodeWithTheSameKeyReturnsTheFirstResult(t *testing.T) {
+	a, b := twoNodes(t)
+	path := "/api/v1/consultations/" + a.policy.ID + "/comments"
+	before := a.counts()
+	first := a.call("POST", path, asCitizen, map[string]string{"body": "Posted on node A"}, "Idempotency-Key", "across-nodes")
+	if first.Code != http.StatusCreated {
+		t.Fatalf("first post on node A = %d %s", first.Code, first.Body.String())
+	}
+	again := b.call("POST", path, asCitizen, map[string]string{"body": "Retried on node B"}, "Idempotency-Key", "across-nodes")
+	id := apiDecode[struct{ ID string }](t, first).ID
+	if again.Code != http.StatusCreated || apiDecode[struct{ ID string }](t, again).ID != id || again.Header().Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry on node B = %d %s (replayed %q); want 201 with id %s, replayed", again.Code, again.Body.String(), again.Header().Get("Idempotent-Replayed"), id)
+	}
+	if n := a.counts().comments - before.comments; n != 1 {
+		t.Errorf("%d comments stored; want 1", n)
 	}
 }

@@ -2,82 +2,41 @@ package server
 
 import (
 	"net/http"
-	"sync"
-	"time"
+
+	"github.com/consult-platform/consult/consultations"
 )
 
-// rateLimiter is a token bucket per key (client address, or account) for
-// requests that change state. Reading pages is never limited here.
-//
-// Buckets live in each node's memory. With n nodes behind a load balancer
-// a client may get up to n times the rate if its requests are spread over
-// every node; the limits are there to stop floods from one address or
-// account, which n times a small rate still does, and keeping them in
-// memory costs no database write per request. A balancer that hashes the
-// client address to a node (or sticky sessions) makes them exact.
-type rateLimiter struct {
-	on    bool
-	rate  float64 // tokens per second
-	burst float64
+// Rate limits for requests that change state: 2 a second, in bursts of up
+// to 60, per client address and per signed-in account (so that one account
+// cannot flood from many addresses). Reading pages is never limited here.
+const (
+	limitRate  = 2
+	limitBurst = 60
+)
 
-	mu      sync.Mutex // mu guards buckets and swept
-	buckets map[string]*bucket
-	swept   time.Time
+// newLimits returns the server's limiter, nil when limits are off. The
+// store keeps the buckets: in memory on one node, shared by every node on
+// PostgreSQL.
+func newLimits(on bool, store *consultations.Store) *consultations.Limiter {
+	if !on {
+		return nil
+	}
+	return store.NewLimiter(limitRate, limitBurst)
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newRateLimiter(on bool) *rateLimiter {
-	return &rateLimiter{on: on, rate: 2, burst: 60, buckets: map[string]*bucket{}}
-}
-
-func (l *rateLimiter) allow(key string, now time.Time) bool {
-	if !l.on {
-		return true
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute {
-		for k, b := range l.buckets {
-			if now.Sub(b.last) > 5*time.Minute {
-				delete(l.buckets, k)
-			}
-		}
-		l.swept = now
-	}
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
-	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
+// rateLimit runs after identify, so that the address and the account are
+// checked together, in one database round trip on PostgreSQL.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.limits.allow(clientIP(r), time.Now()) {
-			w.Header().Set("Retry-After", "30")
-			s.fail(w, r, errRateLimited)
+		if s.limits == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// rateLimitAccount limits state-changing requests per signed-in account,
-// so that one account cannot flood from many addresses.
-func (s *Server) rateLimitAccount(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u := user(r); u != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && !s.accountLimits.allow(u.ID, time.Now()) {
+		keys := []string{"ip:" + clientIP(r)}
+		if u := user(r); u != nil {
+			keys = append(keys, "user:"+u.ID)
+		}
+		if !s.limits.Allow(r.Context(), keys...) {
 			w.Header().Set("Retry-After", "30")
 			s.fail(w, r, errRateLimited)
 			return

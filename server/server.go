@@ -49,19 +49,18 @@ type Config struct {
 
 // Server serves Consult over HTTP.
 type Server struct {
-	cfg           Config
-	store         *consultations.Store
-	mod           *moderation.Service
-	i18n          *i18n.Bundle
-	assets        *static.Assets
-	pages         *pageSet
-	log           *slog.Logger
-	csrfKey       []byte
-	limits        *rateLimiter // per client address
-	accountLimits *rateLimiter // per signed-in account, whatever its addresses
-	metrics       *metrics
-	handler       http.Handler
-	routes        []route
+	cfg     Config
+	store   *consultations.Store
+	mod     *moderation.Service
+	i18n    *i18n.Bundle
+	assets  *static.Assets
+	pages   *pageSet
+	log     *slog.Logger
+	csrfKey []byte
+	limits  *consultations.Limiter // per client address and account; nil: off
+	metrics *metrics
+	handler http.Handler
+	routes  []route
 
 	pageCache *pageCache
 	hub       *live.Hub // pushes committed events to websocket watchers
@@ -88,11 +87,10 @@ func New(ctx context.Context, cfg Config, store *consultations.Store, bundle *i1
 	}
 	s := &Server{
 		cfg: cfg, store: store, i18n: bundle, assets: assets, log: log, csrfKey: key,
-		limits:        newRateLimiter(cfg.RateLimits),
-		accountLimits: newRateLimiter(cfg.RateLimits),
-		pageCache:     newPageCache(2*time.Second, 1000),
-		metrics:       newMetrics(prometheus.NewRegistry()),
-		mod:           wireModeration(store),
+		limits:    newLimits(cfg.RateLimits, store),
+		pageCache: newPageCache(2*time.Second, 1000),
+		metrics:   newMetrics(prometheus.NewRegistry()),
+		mod:       wireModeration(store),
 	}
 	if !cfg.RateLimits {
 		s.mod.Limits.PerWindow, s.mod.Limits.NewPerWindow = 0, 0

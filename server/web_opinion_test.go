@@ -1,9 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -95,4 +99,45 @@ func between(s, from, to string) string {
 	_, after, _ := strings.Cut(s, from)
 	v, _, _ := strings.Cut(after, to)
 	return v
+}
+
+// Staff upload a real Pol.is export of several megabytes (over the 1 MB
+// other requests may send) through the import form.
+func TestStaffImportALargePolisExportThroughTheForm(t *testing.T) {
+	e := newWebEnv(t)
+	export := filepath.Join("..", "..", "shared", "data", "polis", "austria-climate.5twd2jsnkf.2022-08-08")
+	c := e.consultation(demoPolicy)
+	staff := e.client()
+	staff.signIn(demoStaff)
+	staff.get("/manage/consultations/"+c.ID+"/opinion").wantStatus(t, http.StatusOK)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf_token", staff.csrf)
+	for _, name := range []string{"comments", "votes"} {
+		data, err := os.ReadFile(filepath.Join(export, name+".csv"))
+		if err != nil {
+			t.Fatalf("the Pol.is open data is missing (shared/data/polis beside the repository clone): %v", err)
+		}
+		fw, _ := mw.CreateFormFile(name, name+".csv")
+		fw.Write(data)
+	}
+	mw.Close()
+	if body.Len() < 2<<20 {
+		t.Fatalf("export is %d bytes; the test needs one over 2 MB", body.Len())
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/manage/consultations/"+c.ID+"/opinion/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	page := staff.do(req)
+	page.wantStatus(t, http.StatusOK)
+	res, err := e.server.opinion.Recompute(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Votes < 50000 {
+		t.Errorf("after the upload the map has %d votes; want the export's 54,000 or so", res.Votes)
+	}
+
+	// Other forms keep the 1 MB limit.
+	big := url.Values{"body": {strings.Repeat("x", 2<<20)}}
+	staff.post("/manage/consultations/"+c.ID+"/opinion/statements", big).wantStatus(t, http.StatusRequestEntityTooLarge)
 }

@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,7 +35,7 @@ import (
 type config struct {
 	base, consultation, email, password, token string
 	postBase                                   string // where comments are posted; default base
-	subscribers, sources, connectParallel      int
+	subscribers, sources, connectParallel, rd  int
 	rate                                       float64
 	duration, idle                             time.Duration
 	stall                                      float64
@@ -64,7 +64,8 @@ func main() {
 	flag.DurationVar(&c.duration, "duration", 30*time.Second, "how long to post")
 	flag.DurationVar(&c.idle, "idle", 0, "only hold the subscribers idle this long (no posting), for memory figures")
 	flag.Float64Var(&c.stall, "stall", 0, "fraction of subscribers that never read (0.1 = 10%)")
-	flag.IntVar(&c.pid, "pid", 0, "server process id, to report its resident memory")
+	flag.IntVar(&c.pid, "pid", 0, "server process id, to report its resident memory and CPU time")
+	flag.IntVar(&c.rd, "readers", runtime.GOMAXPROCS(0), "goroutines receiving events (each with its own epoll set)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -78,15 +79,14 @@ func main() {
 // how many subscribers have it, the last of them when.
 type track struct {
 	sent, created atomic.Int64 // unix nanoseconds
-	receipts      atomic.Int32
-	last          atomic.Int64
 }
 
 type load struct {
 	cfg      config
 	comments sync.Map // comment id → *track
 	readers  atomic.Int32
-	dropped  atomic.Int32 // subscribers whose connection ended early
+	rd       []*reader
+	reading  []*websocket.Conn // subscribers that read, until the readers adopt them
 }
 
 func (l *load) track(id string) *track {
@@ -107,6 +107,9 @@ func run(ctx context.Context, c config) error {
 		}
 		l.cfg.token = c.token
 	}
+	fmt.Printf("load average at start: %s\n", loadAvg())
+	rssBefore := l.rss()
+	l.reportRSS("server RSS before connecting")
 	start := time.Now()
 	conns, err := l.connect(ctx, id)
 	defer func() {
@@ -118,8 +121,21 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	fmt.Printf("subscribers: %d connected in %v (%d stalled, never reading)\n", len(conns), time.Since(start).Round(time.Millisecond), len(conns)-int(l.readers.Load()))
+	stopReading := make(chan struct{})
+	var readersDone sync.WaitGroup
+	if err := l.startReaders(stopReading, &readersDone); err != nil {
+		return err
+	}
+	defer func() {
+		for _, r := range l.rd {
+			r.closeAll()
+		}
+	}()
 	time.Sleep(2 * time.Second) // let the joins settle
 	l.reportRSS("server RSS with subscribers connected")
+	if rss := l.rss(); rss > 0 && rssBefore > 0 && len(conns) > 0 {
+		fmt.Printf("server memory per connection: %.1f KB\n", float64(rss-rssBefore)/1e3/float64(len(conns)))
+	}
 	if c.idle > 0 {
 		select {
 		case <-ctx.Done():
@@ -128,10 +144,41 @@ func run(ctx context.Context, c config) error {
 		l.reportRSS("server RSS after holding them idle")
 		return nil
 	}
+	server0, self0 := l.serverCPU(), selfCPU()
 	posted := l.post(ctx, id)
 	time.Sleep(3 * time.Second) // let the last deliveries arrive
+	close(stopReading)
+	readersDone.Wait()
+	fmt.Printf("load average at end: %s\n", loadAvg())
+	if server0 >= 0 {
+		fmt.Printf("server CPU while posting: %v in %v\n", (l.serverCPU() - server0).Round(10*time.Millisecond), c.duration+3*time.Second)
+	}
+	fmt.Printf("generator CPU while posting: %v\n", (selfCPU() - self0).Round(10*time.Millisecond))
 	l.reportRSS("server RSS after posting")
 	l.report(posted)
+	return nil
+}
+
+// startReaders hands the reading subscribers' sockets to -readers epoll
+// loops.
+func (l *load) startReaders(stop chan struct{}, wg *sync.WaitGroup) error {
+	for range max(1, l.cfg.rd) {
+		r, err := newReader()
+		if err != nil {
+			return err
+		}
+		l.rd = append(l.rd, r)
+	}
+	for i, c := range l.reading {
+		if err := l.rd[i%len(l.rd)].adopt(c); err != nil {
+			return err
+		}
+	}
+	l.reading = nil
+	for _, r := range l.rd {
+		wg.Add(1)
+		go r.run(stop, wg)
+	}
 	return nil
 }
 
@@ -210,67 +257,23 @@ func (l *load) connect(ctx context.Context, id string) ([]*websocket.Conn, error
 				return // stalled: never reads, so its socket buffers fill
 			}
 			l.readers.Add(1)
-			go l.read(c)
 		}()
 	}
 	wg.Wait()
 	var out []*websocket.Conn
-	for _, c := range conns {
-		if c != nil {
-			out = append(out, c)
+	for i, c := range conns {
+		if c == nil {
+			continue
+		}
+		out = append(out, c)
+		if stallEvery == 0 || i%stallEvery != stallEvery-1 {
+			l.reading = append(l.reading, c)
 		}
 	}
 	if err, ok := firstErr.Load().(error); ok {
 		return out, fmt.Errorf("%d of %d subscribers failed to connect, first: %w", l.cfg.subscribers-len(out), l.cfg.subscribers, err)
 	}
 	return out, nil
-}
-
-var idMark = []byte(`"type":"comment.created"`)
-var dataID = []byte(`"data":{"id":"`)
-
-// read receives events and records, for each comment, when it arrived.
-func (l *load) read(c *websocket.Conn) {
-	buf := make([]byte, 0, 1024)
-	for {
-		_, r, err := c.NextReader()
-		if err == nil {
-			buf, err = readAll(r, buf[:0])
-		}
-		msg := buf
-		if err != nil {
-			var ce *websocket.CloseError
-			if !errors.As(err, &ce) || ce.Code != websocket.CloseNormalClosure {
-				l.dropped.Add(1)
-			}
-			return
-		}
-		now := time.Now().UnixNano()
-		if !bytes.Contains(msg, idMark) {
-			continue
-		}
-		i := bytes.Index(msg, dataID)
-		if i < 0 {
-			continue
-		}
-		rest := msg[i+len(dataID):]
-		j := bytes.IndexByte(rest, '"')
-		if j < 0 {
-			continue
-		}
-		v, ok := l.comments.Load(string(rest[:j]))
-		if !ok {
-			v, _ = l.comments.LoadOrStore(string(rest[:j]), &track{})
-		}
-		t := v.(*track)
-		t.receipts.Add(1)
-		for {
-			last := t.last.Load()
-			if now <= last || t.last.CompareAndSwap(last, now) {
-				break
-			}
-		}
-	}
 }
 
 // post sends comments at the configured rate for the configured time,
@@ -282,6 +285,9 @@ func (l *load) post(ctx context.Context, id string) int {
 	end := time.After(l.cfg.duration)
 	var wg sync.WaitGroup
 	var n, failed atomic.Int32
+	// A body seen before is held for moderation as a duplicate, and then
+	// reaches nobody here: every run's bodies are its own.
+	run := strconv.FormatInt(time.Now().Unix(), 36)
 	for i := 0; ; i++ {
 		select {
 		case <-ctx.Done():
@@ -290,7 +296,7 @@ func (l *load) post(ctx context.Context, id string) int {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				body, _ := json.Marshal(map[string]string{"body": "Load test comment " + strconv.Itoa(i) + ": the live view should show this at once."})
+				body, _ := json.Marshal(map[string]string{"body": "Load test comment " + run + "-" + strconv.Itoa(i) + ": the live view should show this at once."})
 				req, _ := http.NewRequestWithContext(ctx, "POST", l.cfg.postURL()+"/api/v1/consultations/"+id+"/comments", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+l.cfg.token)
@@ -324,43 +330,37 @@ func (l *load) post(ctx context.Context, id string) int {
 	return int(n.Load())
 }
 
-// readAll reads a message into buf, reusing its memory.
-func readAll(r io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
-
 func (l *load) report(posted int) {
 	readers := l.readers.Load()
+	dropped := int32(0)
+	for _, r := range l.rd {
+		dropped += r.dropped.Load()
+	}
 	var fromCreated, fromSent []time.Duration
 	complete := 0
-	l.comments.Range(func(_, v any) bool {
+	l.comments.Range(func(id, v any) bool {
 		t := v.(*track)
 		if t.created.Load() == 0 {
 			return true // a comment posted by someone else
 		}
-		if t.receipts.Load() >= readers-l.dropped.Load() {
+		receipts, last := int32(0), int64(0)
+		for _, r := range l.rd {
+			if rc := r.seen[id.(string)]; rc != nil {
+				receipts += rc.count
+				last = max(last, rc.last)
+			}
+		}
+		if receipts >= readers-dropped {
 			complete++
 		}
-		if last := t.last.Load(); last > 0 {
+		if last > 0 {
 			fromCreated = append(fromCreated, max(0, time.Duration(last-t.created.Load())))
 			fromSent = append(fromSent, time.Duration(last-t.sent.Load()))
 		}
 		return true
 	})
 	fmt.Printf("comments: %d posted (%.1f/s), %d reached every reading subscriber (%d reading, %d dropped)\n",
-		posted, float64(posted)/l.cfg.duration.Seconds(), complete, readers, l.dropped.Load())
+		posted, float64(posted)/l.cfg.duration.Seconds(), complete, readers, dropped)
 	fmt.Printf("201 → last subscriber:  p50 %v  p99 %v  max %v\n", pct(fromCreated, 50), pct(fromCreated, 99), pct(fromCreated, 100))
 	fmt.Printf("POST → last subscriber: p50 %v  p99 %v  max %v\n", pct(fromSent, 50), pct(fromSent, 99), pct(fromSent, 100))
 }
@@ -375,16 +375,57 @@ func pct(d []time.Duration, p int) time.Duration {
 }
 
 func (l *load) reportRSS(what string) {
+	if rss := l.rss(); rss > 0 {
+		fmt.Printf("%s: %.1f MB\n", what, float64(rss)/1e6)
+	}
+}
+
+// rss is the server's resident memory in bytes, or 0 if unknown.
+func (l *load) rss() int64 {
 	if l.cfg.pid == 0 {
-		return
+		return 0
 	}
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(l.cfg.pid) + "/status")
 	if err != nil {
-		return
+		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			fmt.Printf("%s: %s\n", what, strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:")))
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1000
 		}
 	}
+	return 0
+}
+
+// serverCPU is the server's user and system time so far, or -1 if unknown.
+func (l *load) serverCPU() time.Duration {
+	if l.cfg.pid == 0 {
+		return -1
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(l.cfg.pid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }

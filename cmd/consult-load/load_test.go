@@ -83,3 +83,17 @@ func TestLoadRefusesTargetsOtherThanThisMachine(t *testing.T) {
 		}
 	}
 }
+
+func TestVotesLoadCountsEveryVoteItReports(t *testing.T) {
+	ts, _ := startServer(t)
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"votes", "-addr", ts.URL, "-clients", "3", "-duration", "1s", "-requests", "90", "-statements", "20"}, &out)
+	if err != nil {
+		t.Fatalf("votes run: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"throughput:", "durable votes/s", "durability: ok: 60 distinct votes"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -5,6 +5,7 @@
 //
 //	consult-load comments -addr http://127.0.0.1:8080 -clients 64 -duration 30s
 //	consult-load pages    -addr http://127.0.0.1:8080 -slug load-200 -clients 8 -duration 20s
+//	consult-load votes    -addr http://127.0.0.1:8080 -clients 64 -duration 20s
 //	consult-load seed     -data ./consult-data -slug load-200 -count 200 -replies 3
 package main
 
@@ -29,6 +30,7 @@ func main() {
 const usage = `usage:
   consult-load comments [-addr URL] [-clients 64] [-duration 30s] [-requests N] [-consultation ID|SLUG] [-texts CSV]
   consult-load pages    [-addr URL] [-clients 8] [-duration 20s] [-requests N] [-slug SLUG]
+  consult-load votes    [-addr URL] [-clients 64] [-duration 20s] [-requests N] [-consultation ID|SLUG] [-statements 1000] [-pid PID]
   consult-load seed     [-data DIR | -database URL] [-slug SLUG] [-count N] [-replies R] [-texts CSV]
 Run "consult-load MODE -h" for every flag.
 `
@@ -42,6 +44,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "comments":
 		return runComments(ctx, args[1:], stdout)
+	case "votes":
+		return runVotes(ctx, args[1:], stdout)
 	case "pages":
 		return runPages(ctx, args[1:], stdout)
 	case "seed":

@@ -16,6 +16,7 @@ const usage = `usage:
   consult migrate [--data DIR] [--database URL]
   consult user create --email E --password P --role citizen|staff|moderator|admin [--org SLUG]
   consult backup --to FILE [--data DIR] [--database URL]
+  consult opinion import --consultation SLUG --as STAFF-EMAIL [--dir DIR | --comments F --votes F]
 
 Every flag can be set by an environment variable: CONSULT_ADDR, CONSULT_DATA_DIR,
 CONSULT_DATABASE_URL, CONSULT_DEMO, CONSULT_ORIGINS, CONSULT_RATE_LIMITS,
@@ -40,6 +41,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdUserCreate(ctx, args[2:], getenv, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, args[1:], getenv, stdout, stderr)
+	case "opinion":
+		if len(args) < 2 || args[1] != "import" {
+			return errors.New(`unknown opinion command; try "consult opinion import"`)
+		}
+		return cmdOpinionImport(ctx, args[2:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -25,6 +25,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	rateLimits := fs.String("rate-limits", envOr(getenv, "CONSULT_RATE_LIMITS", "on"), `"off" only for load tests on one machine`)
 	proxies := fs.String("trusted-proxies", getenv("CONSULT_TRUSTED_PROXIES"), "comma-separated load balancer addresses or CIDR ranges whose X-Forwarded-For is believed")
 	secureCookies := fs.Bool("secure-cookies", envBool(getenv, "CONSULT_SECURE_COOKIES", false), "mark cookies Secure (behind a TLS proxy)")
+	pprofAddr := fs.String("pprof", getenv("CONSULT_PPROF"), "serve Go's profiler on this (loopback) address, for performance work")
 	var af analyticsFlags
 	af.register(fs, getenv)
 	if err := fs.Parse(args); err != nil {
@@ -46,6 +47,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprint(stdout, demo.SignInHelp)
 		} else {
 			log.Info("demo content not seeded: the database already has content")
+		}
+	}
+	if *pprofAddr != "" {
+		if err := servePprof(*pprofAddr, log); err != nil {
+			return fmt.Errorf("--pprof: %w", err)
 		}
 	}
 	limitsOn := !strings.EqualFold(*rateLimits, "off")

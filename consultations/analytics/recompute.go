@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,10 +53,13 @@ func (s *Service) RecomputeAll(ctx context.Context) error {
 	return nil
 }
 
-// committedEqualsTx reports whether the committed state of a
-// consultation's figures, as readers see it, is what tx sees: the same
-// last event, counts and people. Every write that moves the figures moves
-// the counts kept on write in its own transaction, and records an event.
+// committedEqualsTx reports whether the committed content of a
+// consultation, as readers see it, is what tx sees. Counts and events no
+// longer tell: writes of a batch move them only just before it commits.
+// So the content itself is compared, through indexes: responses (their
+// number, newest id and rowids; ids grow with time, so a new response
+// changes the newest id even when it reuses a deleted one's rowid),
+// published comments and supports likewise.
 func committedEqualsTx(ctx context.Context, tx *sqlx.Tx, reader *sqlx.DB, id string) (bool, error) {
 	inTx, err := fingerprint(ctx, tx, id)
 	if err != nil {
@@ -66,40 +70,36 @@ func committedEqualsTx(ctx context.Context, tx *sqlx.Tx, reader *sqlx.DB, id str
 }
 
 func fingerprint(ctx context.Context, q database.TxRunner, id string) (string, error) {
-	var b strings.Builder
-	var head struct {
-		Seq           int64 `db:"seq"`
-		People        int64 `db:"people"`
-		Contributions int64 `db:"contributions"`
-		Responses     int64 `db:"response_count"`
-		Comments      int64 `db:"comment_count"`
+	var f struct {
+		Responses        int64          `db:"responses"`
+		ResponseIDs      float64        `db:"response_rowids"`
+		NewestResponse   sql.NullString `db:"newest_response"`
+		Comments         int64          `db:"comments"`
+		CommentIDs       float64        `db:"comment_rowids"`
+		NewestComment    sql.NullString `db:"newest_comment"`
+		Supports         int64          `db:"supports"`
+		SupportIDs       float64        `db:"support_rowids"`
+		NewestSupportDay sql.NullString `db:"newest_support"`
 	}
-	err := q.GetContext(ctx, &head, `SELECT
-		COALESCE((SELECT last_seq FROM event_seqs WHERE consultation_id = c.id), 0) AS seq,
-		(SELECT COUNT(*) FROM analytics_people WHERE consultation_id = c.id) AS people,
-		(SELECT COALESCE(SUM(contributions), 0) FROM analytics_people WHERE consultation_id = c.id) AS contributions,
-		response_count, comment_count FROM consultations c WHERE c.id = ?`, id)
-	if err != nil {
-		return "", err
-	}
-	fmt.Fprintf(&b, "%+v\n", head)
-	rows, err := q.QueryContext(ctx, `SELECT dimension, value, count FROM analytics_counts WHERE consultation_id = ? ORDER BY dimension, value`, id)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var dim, value string
-		var n int64
-		if err := rows.Scan(&dim, &value, &n); err != nil {
-			return "", err
-		}
-		fmt.Fprintf(&b, "%s\x1f%s\x1f%d\n", dim, value, n)
-	}
-	return b.String(), rows.Err()
+	err := q.GetContext(ctx, &f, `SELECT
+		(SELECT COUNT(*) FROM responses WHERE consultation_id = ?) AS responses,
+		(SELECT TOTAL(rowid) FROM responses WHERE consultation_id = ?) AS response_rowids,
+		(SELECT MAX(id) FROM responses WHERE consultation_id = ?) AS newest_response,
+		(SELECT COUNT(*) FROM comments WHERE consultation_id = ? AND status = 'published') AS comments,
+		(SELECT TOTAL(rowid) FROM comments WHERE consultation_id = ? AND status = 'published') AS comment_rowids,
+		(SELECT MAX(id) FROM comments WHERE consultation_id = ? AND status = 'published') AS newest_comment,
+		(SELECT COUNT(*) FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?) AS supports,
+		(SELECT TOTAL(s.rowid) FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?) AS support_rowids,
+		(SELECT MAX(s.created_at) FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?) AS newest_support`,
+		id, id, id, id, id, id, id, id, id)
+	return fmt.Sprintf("%+v", f), err
 }
 
 func recompute(ctx context.Context, tx *sqlx.Tx, readers *sqlx.DB, id string) error {
+	// Earlier writes of this batch left moves for the consultation; the
+	// recount counts what they wrote (through tx, or, when readers are used,
+	// there were none).
+	forgetEarlierMoves(tx, id)
 	qs, err := questionsOf(ctx, tx, id)
 	if err != nil {
 		return err

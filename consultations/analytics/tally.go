@@ -113,7 +113,7 @@ func (tally) ResponseAdded(ctx context.Context, tx *sqlx.Tx, c *consultations.Co
 	if err := countPerson(ctx, tx, d, c.ID, r.UserID, f.Day, 1); err != nil {
 		return err
 	}
-	return apply(ctx, tx, c.ID, d)
+	return applyLater(tx, c.ID, d)
 }
 
 // storedValue is the answer as the answers table keeps it.
@@ -160,7 +160,7 @@ func (tally) ResponseRemoving(ctx context.Context, tx *sqlx.Tx, responseID strin
 	if err := countPerson(ctx, tx, d, row.ConsultationID, row.UserID, f.Day, -1); err != nil {
 		return err
 	}
-	return apply(ctx, tx, row.ConsultationID, d)
+	return applyLater(tx, row.ConsultationID, d)
 }
 
 func (tally) CommentCounted(ctx context.Context, tx *sqlx.Tx, cm *consultations.Comment, delta int) error {
@@ -174,7 +174,7 @@ func (tally) CommentCounted(ctx context.Context, tx *sqlx.Tx, cm *consultations.
 	if err := countPerson(ctx, tx, d, cm.ConsultationID, cm.AuthorID, dd, sign); err != nil {
 		return err
 	}
-	return apply(ctx, tx, cm.ConsultationID, d)
+	return applyLater(tx, cm.ConsultationID, d)
 }
 
 func (tally) SupportChanging(ctx context.Context, tx *sqlx.Tx, ideaID, userID string, on bool, at time.Time) error {
@@ -200,7 +200,7 @@ func (tally) SupportChanging(ctx context.Context, tx *sqlx.Tx, ideaID, userID st
 	if err := countPerson(ctx, tx, d, consultationID, &userID, day(at), sign); err != nil {
 		return err
 	}
-	return apply(ctx, tx, consultationID, d)
+	return applyLater(tx, consultationID, d)
 }
 
 // countPerson counts a contribution towards a participant: a person with an
@@ -209,6 +209,11 @@ func countPerson(ctx context.Context, tx *sqlx.Tx, d deltas, consultationID stri
 	if userID == nil {
 		d.add(DimTotals, TotalParticipants, sign)
 		d.add(DimParticipantsByDay, on, sign)
+		return nil
+	}
+	if sign > 0 {
+		// Counted with the rest of the batch (see countsBatch.people).
+		laterPerson(tx, consultationID, *userID, on)
 		return nil
 	}
 	var p struct {
@@ -221,18 +226,6 @@ func countPerson(ctx context.Context, tx *sqlx.Tx, d deltas, consultationID stri
 		return err
 	}
 	switch {
-	case sign > 0 && !known:
-		d.add(DimTotals, TotalParticipants, 1)
-		d.add(DimParticipantsByDay, on, 1)
-		_, err = tx.ExecContext(ctx, `INSERT INTO analytics_people (consultation_id, user_id, contributions, first_day) VALUES (?, ?, 1, ?)`, consultationID, *userID, on)
-	case sign > 0:
-		first := p.FirstDay
-		if on < first { // an older contribution counted late, e.g. approved by a moderator
-			d.add(DimParticipantsByDay, first, -1)
-			d.add(DimParticipantsByDay, on, 1)
-			first = on
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE analytics_people SET contributions = contributions + 1, first_day = ? WHERE consultation_id = ? AND user_id = ?`, first, consultationID, *userID)
 	case !known:
 		return nil // counted before figures were kept: Recompute repairs
 	case p.Contributions <= 1:
@@ -264,5 +257,22 @@ func apply(ctx context.Context, tx *sqlx.Tx, consultationID string, d deltas) er
 	}
 	sb.WriteString(` ON CONFLICT (consultation_id, dimension, value) DO UPDATE SET count = analytics_counts.count + excluded.count`)
 	_, err := tx.ExecContext(ctx, sb.String(), args...)
+	return err
+}
+
+// countEarlierDay counts n contributions, from day on, of a person who is
+// already counted from a later first day (an older contribution approved
+// late by a moderator): their first day moves back.
+func countEarlierDay(ctx context.Context, tx *sqlx.Tx, d deltas, consultationID, userID, on string, n int64) error {
+	var first string
+	if err := tx.GetContext(ctx, &first, `SELECT first_day FROM analytics_people WHERE consultation_id = ? AND user_id = ?`, consultationID, userID); err != nil {
+		return err
+	}
+	if on < first {
+		d.add(DimParticipantsByDay, first, -1)
+		d.add(DimParticipantsByDay, on, 1)
+		first = on
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE analytics_people SET contributions = contributions + ?, first_day = ? WHERE consultation_id = ? AND user_id = ?`, n, first, consultationID, userID)
 	return err
 }

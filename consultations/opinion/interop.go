@@ -71,6 +71,7 @@ func (s *Store) Import(ctx context.Context, actor *consultations.User, consultat
 			ids[ps.ID] = st.ID
 			sum.Statements++
 		}
+		rows := make([]voteRow, 0, len(conv.Votes))
 		for _, v := range conv.Votes {
 			sid, ok := ids[v.Statement]
 			if !ok {
@@ -80,14 +81,13 @@ func (s *Store) Import(ctx context.Context, actor *consultations.User, consultat
 			if at.IsZero() {
 				at = now
 			}
-			changed, err := s.storeVote(ctx, tx, sid, "import:"+strconv.Itoa(v.Voter), c.ID, v.Vote, at)
-			if err != nil {
-				return err
-			}
-			if changed {
-				sum.Votes++
-			}
+			rows = append(rows, voteRow{StatementID: sid, ParticipantID: "import:" + strconv.Itoa(v.Voter), ConsultationID: c.ID, Vote: v.Vote, At: at})
 		}
+		changed, err := s.writeVotes(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
+		sum.Votes = changed[c.ID]
 		return nil
 	})
 	if err != nil {

@@ -20,17 +20,17 @@ func BenchmarkNextStatement1kStatements(b *testing.B) {
 		ids[i] = f.statement(b, f.staff, "Statement number "+strconv.Itoa(i)).ID
 	}
 	err := f.s.db.Write(ctx, func(tx *sqlx.Tx) error {
+		var votes []voteRow
 		for i, id := range ids {
 			if _, err := tx.Exec(`UPDATE opinion_statements SET vote_count = ? WHERE id = ?`, (i*7919)%5000, id); err != nil {
 				return err
 			}
 			if i < 990 {
-				if _, err := f.s.storeVote(ctx, tx, id, f.citizen.ID, f.consultation.ID, Agree, f.now); err != nil {
-					return err
-				}
+				votes = append(votes, voteRow{StatementID: id, ParticipantID: f.citizen.ID, ConsultationID: f.consultation.ID, Vote: Agree, At: f.now})
 			}
 		}
-		return nil
+		_, err := f.s.writeVotes(ctx, tx, votes)
+		return err
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -27,6 +27,7 @@ type Store struct {
 
 	Guard  VoteGuard
 	engine *engine
+	votes  *voteBatcher
 }
 
 // NewStore returns a Store beside the consultations store cs. Call Close
@@ -34,11 +35,16 @@ type Store struct {
 func NewStore(cs *consultations.Store) *Store {
 	s := &Store{cs: cs, db: cs.DB(), Now: func() time.Time { return time.Now().UTC() }}
 	s.engine = newEngine(s)
+	s.votes = &voteBatcher{write: s.writeVoteBatch, db: s.db}
 	return s
 }
 
-// Close stops scheduled recomputes and waits for one under way.
-func (s *Store) Close() { s.engine.close() }
+// Close writes the votes already cast, then stops scheduled recomputes and
+// waits for one under way.
+func (s *Store) Close() {
+	s.votes.close()
+	s.engine.close()
+}
 
 func (s *Store) now() time.Time { return s.Now().UTC() }
 

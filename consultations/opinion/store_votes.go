@@ -7,25 +7,77 @@ import (
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
-	"github.com/jmoiron/sqlx"
+	"github.com/consult-platform/consult/database"
 )
 
-// voteTarget is what deciding on a vote needs, read in one query: the
-// statement and its consultation's gate columns.
+// voteTarget is what deciding on a vote needs: the statement and its
+// consultation's gate columns.
 type voteTarget struct {
+	ID             string          `db:"id"`
 	ConsultationID string          `db:"consultation_id"`
 	Status         StatementStatus `db:"status"`
-	AuthorID       *string         `db:"author_id"`
 	OrgID          string          `db:"org_id"`
 	CStatus        string          `db:"cstatus"`
 	OpensAt        time.Time       `db:"opens_at"`
 	ClosesAt       time.Time       `db:"closes_at"`
 }
 
+// accepts says whether actor may vote on the statement t at now: it must
+// exist, be published and visible to them, and its consultation must take
+// contributions. A nil t is a statement that does not exist.
+func (t *voteTarget) accepts(actor *consultations.User, now time.Time) error {
+	if t == nil {
+		return consultations.Errorf(consultations.ENOTFOUND, "ErrOpinionStatementNotFound")
+	}
+	c := &consultations.Consultation{ID: t.ConsultationID, OrgID: t.OrgID, Status: consultations.Status(t.CStatus), OpensAt: t.OpensAt, ClosesAt: t.ClosesAt}
+	if !c.Visible(actor, now) || t.Status != StatementPublished {
+		return consultations.Errorf(consultations.ENOTFOUND, "ErrOpinionStatementNotFound")
+	}
+	return c.CheckOpen(now)
+}
+
+// voteTargets reads the targets of many votes in one query per chunk.
+func (s *Store) voteTargets(ctx context.Context, r database.TxRunner, ids []string) (map[string]*voteTarget, error) {
+	seen := make(map[string]bool, len(ids))
+	var distinct []any
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			distinct = append(distinct, id)
+		}
+	}
+	out := make(map[string]*voteTarget, len(distinct))
+	for len(distinct) > 0 {
+		n := min(len(distinct), voteChunk)
+		var list []*voteTarget
+		err := r.SelectContext(ctx, &list, s.q(`SELECT s.id, s.consultation_id, s.status,
+			c.org_id, c.status AS cstatus, c.opens_at, c.closes_at
+			FROM opinion_statements s JOIN consultations c ON c.id = s.consultation_id
+			WHERE s.id IN (`+placeholders(n, "?")+`)`), distinct[:n]...)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range list {
+			out[t.ID] = t
+		}
+		distinct = distinct[n:]
+	}
+	return out, nil
+}
+
+// castVote is a vote as a participant casts it.
+type castVote struct {
+	actor       *consultations.User
+	statementID string
+	vote        int
+}
+
 // Vote records the actor's vote on a statement: Agree, Disagree or Pass.
 // Each account has one vote per statement (the database's primary key);
 // voting again changes it. Votes are taken while the consultation is
-// open, like comments.
+// open, like comments. Vote returns once the vote is committed; votes
+// cast at the same time share one write (voteBatcher), and the request
+// path reads nothing from the database.
 func (s *Store) Vote(ctx context.Context, actor *consultations.User, statementID string, vote int) error {
 	if actor == nil {
 		return consultations.Errorf(consultations.EUNAUTHENTICATED, "ErrSignInRequired")
@@ -34,71 +86,20 @@ func (s *Store) Vote(ctx context.Context, actor *consultations.User, statementID
 		return &consultations.Error{Code: consultations.EINVALID, Message: consultations.Message{ID: "ErrInvalidInput"},
 			Fields: map[string]consultations.Message{"vote": {ID: "ErrOpinionVoteInvalid"}}}
 	}
-	var t voteTarget
-	if err := s.get(ctx, s.db.Reader, &t, "ErrOpinionStatementNotFound", `SELECT s.consultation_id, s.status, s.author_id,
-		c.org_id, c.status AS cstatus, c.opens_at, c.closes_at
-		FROM opinion_statements s JOIN consultations c ON c.id = s.consultation_id WHERE s.id = ?`, statementID); err != nil {
-		return err
-	}
-	c := &consultations.Consultation{ID: t.ConsultationID, OrgID: t.OrgID, Status: consultations.Status(t.CStatus), OpensAt: t.OpensAt, ClosesAt: t.ClosesAt}
-	now := s.now()
-	if !c.Visible(actor, now) || t.Status != StatementPublished {
-		return consultations.Errorf(consultations.ENOTFOUND, "ErrOpinionStatementNotFound")
-	}
-	if err := c.CheckOpen(now); err != nil {
-		return err
-	}
 	if s.Guard != nil {
-		if err := s.Guard.CheckContribution(ctx, actor, c.ID, "opinion_vote"); err != nil {
+		targets, err := s.voteTargets(ctx, s.db.Reader, []string{statementID})
+		if err != nil {
+			return err
+		}
+		t := targets[statementID]
+		if err := t.accepts(actor, s.now()); err != nil {
+			return err
+		}
+		if err := s.Guard.CheckContribution(ctx, actor, t.ConsultationID, "opinion_vote"); err != nil {
 			return err
 		}
 	}
-	changed := false
-	err := s.db.Write(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		changed, err = s.storeVote(ctx, tx, statementID, actor.ID, c.ID, vote, now)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if changed {
-		s.engine.noteVotes(c.ID, 1)
-	}
-	return nil
-}
-
-// storeVote writes one vote inside tx and moves the statement's counts;
-// it reports whether anything changed.
-func (s *Store) storeVote(ctx context.Context, tx *sqlx.Tx, statementID, participantID, consultationID string, vote int, now time.Time) (bool, error) {
-	var old int
-	err := tx.GetContext(ctx, &old, s.q(`SELECT vote FROM opinion_votes WHERE statement_id = ? AND participant_id = ?`), statementID, participantID)
-	had := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, err
-	}
-	if had && old == vote {
-		return false, nil
-	}
-	if had {
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE opinion_votes SET vote = ?, updated_at = ? WHERE statement_id = ? AND participant_id = ?`), vote, now, statementID, participantID)
-	} else {
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO opinion_votes (statement_id, participant_id, consultation_id, vote, updated_at) VALUES (?, ?, ?, ?, ?)`),
-			statementID, participantID, consultationID, vote, now)
-	}
-	if err != nil {
-		return false, err
-	}
-	dv, da, dd := 1, 0, 0
-	if had {
-		dv = 0
-		da, dd = -boolInt(old == Agree), -boolInt(old == Disagree)
-	}
-	da += boolInt(vote == Agree)
-	dd += boolInt(vote == Disagree)
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE opinion_statements SET vote_count = vote_count + ?, agree_count = agree_count + ?, disagree_count = disagree_count + ? WHERE id = ?`),
-		dv, da, dd, statementID)
-	return true, err
+	return s.votes.submit(ctx, castVote{actor: actor, statementID: statementID, vote: vote})
 }
 
 func boolInt(b bool) int {

@@ -1,31 +1,44 @@
 package live
 
 import (
-	"context"
 	"net"
 	"net/http"
-	"sync/atomic"
+	"sync"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
 
+// outgoing is one ready-made websocket frame for a subscriber.
 type outgoing struct {
-	seq   int64
-	frame []byte // a complete websocket text frame, shared by every subscriber
+	seq   int64  // the event's seq; 0 for control frames and remainders, never skipped
+	frame []byte // a complete frame (or the unwritten rest of one), shared by every subscriber
 }
 
-// maxBatch bounds how many queued frames one write system call carries.
-const maxBatch = 64
-
-// client is one websocket subscriber.
+// client is one websocket subscriber. While it keeps up, its room's shard
+// writes each frame straight to its socket without blocking; once a write
+// does not complete (the socket's buffer is full) or while it replays
+// history, frames queue and a goroutine of its own (flush) writes them with
+// a deadline, then hands the socket back to the shard.
 type client struct {
-	conn      *websocket.Conn
-	raw       net.Conn // conn's connection, for writing ready-made frames
-	viewer    Viewer
-	send      chan outgoing // closed by the room when the client leaves or is dropped
-	goingAway atomic.Bool   // the hub is shutting down: say 1001
-	lastSeq   int64         // highest seq written; owned by the write pump
+	hub    *Hub
+	conn   *websocket.Conn
+	raw    net.Conn // conn's connection, for writing ready-made frames
+	fd     int      // raw's socket, for non-blocking writes; -1 if it has none
+	viewer Viewer
+
+	shard *shard // set by the room goroutine
+	idx   int    // position in shard.subs; owned by the shard goroutine
+
+	mu      sync.Mutex // mu guards everything below, and every write to raw
+	slow    bool       // a flush goroutine owns the socket; frames queue
+	queue   []outgoing // frames for flush, at most SendBuffer
+	spare   []outgoing // flush's other queue, swapped with queue
+	closing bool       // no more frames: close once the queue is written
+	closed  bool       // raw is closed
+	lastSeq int64      // highest seq written; owned by flush while slow
 }
 
 // Serve upgrades the request and streams the consultation's events to it
@@ -36,37 +49,61 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	if err != nil {
 		return err // Upgrade has answered the request
 	}
-	c := &client{conn: conn, raw: conn.NetConn(), viewer: viewer, send: make(chan outgoing, h.opts.SendBuffer), lastSeq: since}
+	c := &client{hub: h, conn: conn, raw: conn.NetConn(), fd: -1, viewer: viewer, lastSeq: since}
+	if sc, ok := c.raw.(syscall.Conn); ok {
+		if rc, err := sc.SyscallConn(); err == nil {
+			rc.Control(func(fd uintptr) { c.fd = int(fd) })
+		}
+	}
 	conn.SetReadLimit(h.opts.ReadLimit)
-	// Join before reading history: an event committed meanwhile arrives
-	// live and, if also in the history, is skipped by seq.
+	// A replaying client starts slow: live events queue behind the replay
+	// and those it already had are skipped by seq. It joins before reading
+	// history so that an event committed meanwhile is not missed.
+	c.slow = since >= 0
+	h.stats.Connected.Add(1)
 	rm, ok := h.join(consultationID, c)
 	if !ok {
+		h.stats.Connected.Add(-1)
 		conn.WriteControl(websocket.CloseMessage, closeGoingAway, time.Now().Add(time.Second))
 		conn.Close()
 		return nil
 	}
-	h.stats.Connected.Add(1)
-	h.wg.Add(2)
+	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		h.writePump(c, consultationID, since)
+		c.readPump(rm)
 	}()
-	go func() {
-		defer h.wg.Done()
-		h.readPump(c, rm)
-	}()
+	if c.slow {
+		h.wg.Add(1)
+		go c.flush(consultationID, since)
+	}
 	return nil
 }
 
-// readPump reads (and ignores) what the client sends, so that pongs and
-// close frames are processed; it ends the subscription when reading fails.
-func (h *Hub) readPump(c *client, rm *room) {
+// readPump reads what the client sends, so that pongs, pings and close
+// frames are processed; it ends the subscription when reading fails.
+// Replies go through send, like every other write, so that no frame is
+// ever written into the middle of another. (Only the close frame gorilla
+// itself sends on a protocol error, such as an oversized frame, bypasses
+// it; the connection is ending then.)
+func (c *client) readPump(rm *room) {
 	defer rm.leave(c)
-	deadline := 2*h.opts.PingInterval + h.opts.WriteTimeout
+	o := &c.hub.opts
+	deadline := 2*o.PingInterval + o.WriteTimeout
 	c.conn.SetReadDeadline(time.Now().Add(deadline))
 	c.conn.SetPongHandler(func(string) error {
 		return c.conn.SetReadDeadline(time.Now().Add(deadline))
+	})
+	c.conn.SetPingHandler(func(data string) error {
+		c.send(outgoing{frame: controlFrame(websocket.PongMessage, []byte(data))})
+		return nil
+	})
+	c.conn.SetCloseHandler(func(code int, _ string) error {
+		if code == websocket.CloseNoStatusReceived {
+			code = websocket.CloseNormalClosure
+		}
+		c.send(outgoing{frame: controlFrame(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""))})
+		return nil
 	})
 	for {
 		if _, _, err := c.conn.NextReader(); err != nil {
@@ -75,106 +112,197 @@ func (h *Hub) readPump(c *client, rm *room) {
 	}
 }
 
-func (h *Hub) writePump(c *client, consultationID string, since int64) {
-	ticker := time.NewTicker(h.opts.PingInterval)
-	defer func() {
-		ticker.Stop()
-		h.stats.Connected.Add(-1)
-		if c.goingAway.Load() {
-			c.conn.WriteControl(websocket.CloseMessage, closeGoingAway, time.Now().Add(h.opts.WriteTimeout))
+// send writes out at once if the socket takes it, or queues it. It
+// reports whether out was written now; a client that has fallen a whole
+// queue behind is dropped.
+func (c *client) send(out outgoing) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return false
+	}
+	return c.sendLocked(out)
+}
+
+func (c *client) sendLocked(out outgoing) bool {
+	if c.slow {
+		if len(c.queue) >= c.hub.opts.SendBuffer {
+			c.hub.stats.DroppedSlow.Add(1)
+			c.closeLocked()
+			return false
 		}
-		c.conn.Close()
-	}()
-	if since >= 0 && !h.replay(c, consultationID, since) {
+		c.queue = append(c.queue, out)
+		return false
+	}
+	if out.seq > 0 {
+		if out.seq <= c.lastSeq {
+			return false
+		}
+		c.lastSeq = out.seq
+	}
+	return c.writeLocked(out.frame) && out.seq > 0
+}
+
+// sendAll sends consecutive events that c may all see, and reports how
+// many were written now. joined is their frames end to end: a client
+// that keeps up gets them in one system call.
+func (c *client) sendAll(events []outgoing, joined []byte) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return 0
+	}
+	if c.slow || c.lastSeq >= events[0].seq {
+		n := 0
+		for _, out := range events {
+			if c.sendLocked(out) {
+				n++
+			}
+		}
+		return n
+	}
+	c.lastSeq = events[len(events)-1].seq
+	if !c.writeLocked(joined) {
+		return 0
+	}
+	return len(events)
+}
+
+// writeLocked writes frame without waiting; what the socket does not take
+// now, and everything after it, is left to flush. It reports false when
+// the connection is broken.
+func (c *client) writeLocked(frame []byte) bool {
+	n, ok := c.tryWrite(frame)
+	if !ok {
+		c.closeLocked()
+		return false
+	}
+	if n < len(frame) {
+		c.queue = append(c.queue, outgoing{frame: frame[n:]})
+		c.slow = true
+		c.hub.wg.Add(1)
+		go c.flush("", -1)
+	}
+	return true
+}
+
+// tryWrite writes as much of b as the socket takes without waiting. It
+// reports false when the connection is broken. It writes to the
+// descriptor directly, bypassing the runtime's poller (a tenth of the
+// fan-out's CPU): that is safe because the socket is only ever closed
+// under c.mu, and the poller has no waiters for writing, as only a slow
+// client's flush writes through raw.
+func (c *client) tryWrite(b []byte) (int, bool) {
+	if c.fd < 0 {
+		return 0, true // no socket to write to without blocking: flush does it
+	}
+	n := 0
+	for n < len(b) {
+		m, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(c.fd), uintptr(unsafe.Pointer(&b[n])), uintptr(len(b)-n))
+		switch errno {
+		case 0:
+			n += int(m)
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return n, true
+		default:
+			return n, false
+		}
+	}
+	return n, true
+}
+
+// flush writes the queue with a deadline until it is empty, then gives the
+// socket back to the shard (or closes it, if the client is leaving). With
+// since >= 0 it first replays the history after since.
+func (c *client) flush(consultationID string, since int64) {
+	defer c.hub.wg.Done()
+	if since >= 0 && !c.hub.replay(c, consultationID, since) {
+		c.mu.Lock()
+		c.closeLocked()
+		c.mu.Unlock()
 		return
 	}
-	batch := make(net.Buffers, 0, 4)
+	var batch net.Buffers
 	for {
-		select {
-		case out, ok := <-c.send:
-			if !ok {
-				return
+		c.mu.Lock()
+		if c.closed || len(c.queue) == 0 {
+			if c.closing {
+				c.closeLocked()
 			}
-			// Whatever else is queued goes out in the same system call, so
-			// a subscriber that fell behind catches up cheaply.
-			batch = c.queue(batch[:0], out)
-		more:
-			for len(batch) < maxBatch {
-				select {
-				case next, ok := <-c.send:
-					if !ok {
-						break more
-					}
-					batch = c.queue(batch, next)
-				default:
-					break more
-				}
-			}
-			if !h.writeFrames(c, batch) {
-				return
-			}
-		case <-h.quit:
-			c.goingAway.Store(true)
+			c.slow = false
+			c.mu.Unlock()
 			return
-		case <-ticker.C:
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(h.opts.WriteTimeout)); err != nil {
-				return
-			}
 		}
+		taken := c.queue
+		c.queue, c.spare = c.spare[:0], nil
+		c.mu.Unlock()
+
+		batch = batch[:0]
+		events := int64(0)
+		for _, out := range taken {
+			if out.seq > 0 {
+				if out.seq <= c.lastSeq {
+					continue // already sent by the replay
+				}
+				c.lastSeq = out.seq
+				events++
+			}
+			batch = append(batch, out.frame)
+		}
+		clear(taken)
+		if !c.writeBlocking(batch) {
+			c.mu.Lock()
+			c.closeLocked()
+			c.mu.Unlock()
+			return
+		}
+		c.hub.stats.Delivered.Add(events)
+		c.mu.Lock()
+		c.spare = taken[:0]
+		c.mu.Unlock()
 	}
 }
 
-// queue adds out to the batch unless it was already sent during replay.
-func (c *client) queue(batch net.Buffers, out outgoing) net.Buffers {
-	if out.seq <= c.lastSeq {
-		return batch
-	}
-	c.lastSeq = out.seq
-	return append(batch, out.frame)
-}
-
-// writeFrames writes ready-made frames straight to the connection. The
-// connection's write lock keeps each call whole, so gorilla's own control
-// frames (pongs, close) never land inside one of ours.
-func (h *Hub) writeFrames(c *client, frames net.Buffers) bool {
+// writeBlocking writes frames in one system call where it can, waiting
+// at most WriteTimeout. Only flush calls it, while the client is slow, so
+// no other write can come between.
+func (c *client) writeBlocking(frames net.Buffers) bool {
 	if len(frames) == 0 {
 		return true
 	}
-	n := int64(len(frames))
-	c.raw.SetWriteDeadline(time.Now().Add(h.opts.WriteTimeout))
-	if _, err := frames.WriteTo(c.raw); err != nil {
-		return false
-	}
-	h.stats.Delivered.Add(n)
-	return true
+	c.raw.SetWriteDeadline(time.Now().Add(c.hub.opts.WriteTimeout))
+	_, err := frames.WriteTo(c.raw)
+	c.raw.SetWriteDeadline(time.Time{}) // the shard's non-blocking writes must not see it
+	return err == nil
 }
 
-// replay writes the events after since that the client may see, or one
-// resync event when they are no longer all known.
-func (h *Hub) replay(c *client, consultationID string, since int64) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), h.opts.WriteTimeout)
-	defer cancel()
-	events, complete, err := h.history(ctx, consultationID, since)
-	if err != nil || !complete {
-		return h.write(c, resyncEvent(consultationID, since))
+// finish ends the client: frame (a close frame, or nil) is its last; the
+// socket closes once everything queued before it is written.
+func (c *client) finish(frame []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return
 	}
-	for i := range events {
-		e := &events[i]
-		if e.Seq <= c.lastSeq {
-			continue
-		}
-		if c.viewer.May(e) && !h.write(c, e) {
-			return false
-		}
-		c.lastSeq = e.Seq
+	if frame != nil {
+		c.sendLocked(outgoing{frame: frame})
 	}
-	return true
+	c.closing = true
+	if !c.slow {
+		c.closeLocked()
+	}
 }
 
-func (h *Hub) write(c *client, e *Event) bool {
-	frame, err := eventFrame(e)
-	if err != nil {
-		return false
+// closeLocked closes the socket at once, dropping whatever is queued; the
+// read pump then fails and the client leaves its room.
+func (c *client) closeLocked() {
+	c.closing = true
+	c.queue = nil
+	if c.closed {
+		return
 	}
-	return h.writeFrames(c, net.Buffers{frame})
+	c.closed = true
+	c.raw.Close()
+	c.hub.stats.Connected.Add(-1)
 }

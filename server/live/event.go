@@ -3,6 +3,8 @@ package live
 import (
 	"encoding/binary"
 	"encoding/json"
+
+	"github.com/gorilla/websocket"
 )
 
 // Event is one message to a consultation's watchers, in the wire format of
@@ -37,9 +39,21 @@ func eventFrame(e *Event) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return serverFrame(websocket.TextMessage, body), nil
+}
+
+// controlFrame is a ping, pong or close frame as the server sends it.
+func controlFrame(messageType int, payload []byte) []byte {
+	return serverFrame(messageType, payload)
+}
+
+var pingFrame = controlFrame(websocket.PingMessage, nil)
+
+// serverFrame encodes one final, unmasked frame of the given opcode.
+func serverFrame(opcode int, body []byte) []byte {
 	n := len(body)
 	frame := make([]byte, 0, n+10)
-	frame = append(frame, 0x81) // FIN, text
+	frame = append(frame, 0x80|byte(opcode)) // FIN
 	switch {
 	case n < 126:
 		frame = append(frame, byte(n))
@@ -49,7 +63,7 @@ func eventFrame(e *Event) ([]byte, error) {
 		frame = append(frame, 127)
 		frame = binary.BigEndian.AppendUint64(frame, uint64(n))
 	}
-	return append(frame, body...), nil
+	return append(frame, body...)
 }
 
 // resyncEvent tells a client that the history it asked for is gone and it

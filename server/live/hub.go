@@ -15,7 +15,7 @@ type History func(ctx context.Context, consultationID string, since int64) ([]Ev
 
 // Options tune a Hub.
 type Options struct {
-	SendBuffer   int           // events queued per subscriber before it is dropped as slow
+	SendBuffer   int           // events queued for a subscriber whose socket is full before it is dropped as slow
 	WriteTimeout time.Duration // a write taking longer drops the subscriber
 	PingInterval time.Duration // how often to ping; pongs must arrive within 2 intervals
 	ReadLimit    int64         // largest frame a client may send
@@ -23,8 +23,9 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.SendBuffer <= 0 {
-		// 64 queued events is seconds of a busy consultation (20/s), and
-		// costs 1 KB per subscriber; a client further behind reloads.
+		// 64 queued events (beyond what the socket's buffers hold) is
+		// seconds of a busy consultation (20/s); a client further behind
+		// reloads. Only a subscriber that falls behind has a queue.
 		o.SendBuffer = 64
 	}
 	if o.WriteTimeout <= 0 {
@@ -44,8 +45,6 @@ type Hub struct {
 	history History
 	stats   *Stats
 
-	quit chan struct{} // closed by Close: every connection says 1001 and ends
-
 	mu     sync.Mutex // mu guards rooms and closed
 	rooms  map[string]*room
 	closed bool
@@ -55,7 +54,7 @@ type Hub struct {
 // NewHub returns a Hub that fetches missed events through history.
 func NewHub(history History, opts Options) *Hub {
 	opts.defaults()
-	return &Hub{opts: opts, history: history, stats: &Stats{}, rooms: map[string]*room{}, quit: make(chan struct{})}
+	return &Hub{opts: opts, history: history, stats: &Stats{}, rooms: map[string]*room{}}
 }
 
 // Stats returns the hub's counters.
@@ -124,7 +123,6 @@ func (h *Hub) Close() {
 		return
 	}
 	h.closed = true
-	close(h.quit)
 	rooms := make([]*room, 0, len(h.rooms))
 	for _, r := range h.rooms {
 		rooms = append(rooms, r)
@@ -136,4 +134,7 @@ func (h *Hub) Close() {
 	h.wg.Wait()
 }
 
-var closeGoingAway = websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down")
+var (
+	closeGoingAway = websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down")
+	goingAwayFrame = controlFrame(websocket.CloseMessage, closeGoingAway)
+)

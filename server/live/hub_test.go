@@ -275,3 +275,66 @@ func TestEventsOfEveryFrameLengthArriveWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestARoomEmptiedAndRejoinedStillDelivers(t *testing.T) {
+	th := newTestHub(t, Options{})
+	first := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 1)
+	th.publish(ev(1, "comment.created", ""))
+	if e := read(t, first); e.Seq != 1 {
+		t.Fatalf("got %+v; want seq 1", e)
+	}
+	first.Close()
+	th.waitSubscribers(t, 0)
+	second := th.dial(t, "room=c1")
+	th.waitSubscribers(t, 1)
+	th.publish(ev(2, "comment.created", ""))
+	if e := read(t, second); e.Seq != 2 {
+		t.Fatalf("got %+v; want seq 2", e)
+	}
+}
+
+func TestSubscriberThatFallsBehindBrieflyCatchesUpInOrder(t *testing.T) {
+	th := newTestHub(t, Options{})
+	// A small receive buffer and no reading for a while: the server's
+	// socket fills, later events queue for the subscriber, and it must
+	// still get every event once, in order, when it reads again.
+	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		c, err := net.Dial(network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(32 << 10)
+		}
+		return c, err
+	}}
+	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
+	c, _, err := dialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	th.waitSubscribers(t, 1)
+	big := strings.Repeat("z", 256<<10) // 60 of them: more than socket buffers hold
+	publish := func(from, to int64) {
+		for i := from; i <= to; i++ {
+			e := ev(i, "comment.created", "")
+			e.Data = json.RawMessage(`"` + big + `"`)
+			th.hub.Publish(e)
+		}
+	}
+	publish(1, 60)
+	time.Sleep(100 * time.Millisecond)
+	for want := int64(1); want <= 60; want++ {
+		if e := read(t, c); e.Seq != want {
+			t.Fatalf("got seq %d; want %d", e.Seq, want)
+		}
+	}
+	publish(61, 65)
+	for want := int64(61); want <= 65; want++ {
+		if e := read(t, c); e.Seq != want {
+			t.Fatalf("after catching up, got seq %d; want %d", e.Seq, want)
+		}
+	}
+	if n := th.hub.Stats().DroppedSlow.Load(); n != 0 {
+		t.Errorf("dropped as slow = %d; want 0", n)
+	}
+}

@@ -1,14 +1,20 @@
 package live
 
-// room is one consultation's subscribers. Its goroutine (run) is the only
-// one that touches subs.
+import "runtime"
+
+// room is one consultation's subscribers. Its goroutine (run) assigns each
+// subscriber to one of a few shards and hands every event to each shard
+// once; each shard writes it to its own subscribers.
 type room struct {
 	hub     *Hub
 	id      string
 	inbox   chan roomMsg
 	done    chan struct{} // closed when run returns
-	subs    map[*client]struct{}
-	members int // joins requested and not yet left; guarded by hub.mu
+	members int           // joins requested and not yet left; guarded by hub.mu
+
+	// Owned by run.
+	shards  []*shard
+	stopped bool // the hub is closing: shards are gone, late joins are sent away
 }
 
 type roomMsg struct {
@@ -17,8 +23,12 @@ type roomMsg struct {
 	stop        bool
 }
 
+// shardSize is how many subscribers make it worth another shard, up to
+// two per processor: one shard's writes then fill most of a core.
+const shardSize = 256
+
 func newRoom(h *Hub, id string) *room {
-	return &room{hub: h, id: id, inbox: make(chan roomMsg, 1024), done: make(chan struct{}), subs: map[*client]struct{}{}}
+	return &room{hub: h, id: id, inbox: make(chan roomMsg, 1024), done: make(chan struct{})}
 }
 
 // send queues m unless the room has already stopped.
@@ -40,49 +50,82 @@ func (r *room) run() {
 	for m := range r.inbox {
 		switch {
 		case m.join != nil:
-			r.subs[m.join] = struct{}{}
+			if r.stopped {
+				m.join.finish(goingAwayFrame)
+				continue
+			}
+			s := r.pick()
+			s.members++
+			m.join.shard = s
+			s.inbox <- shardMsg{join: m.join}
 		case m.leave != nil:
-			if _, ok := r.subs[m.leave]; ok {
-				delete(r.subs, m.leave)
-				close(m.leave.send)
+			if s := m.leave.shard; s != nil && !r.stopped {
+				s.members--
+				s.inbox <- shardMsg{leave: m.leave}
+			} else {
+				m.leave.finish(nil)
 			}
 			if r.hub.release(r) {
+				r.stopShards()
 				return
 			}
 		case m.event != nil:
 			r.fanOut(m.event)
 		case m.stop:
-			for c := range r.subs {
-				c.goingAway.Store(true)
-				close(c.send)
-			}
-			r.subs = nil
-			return
+			r.stopShards()
 		}
 	}
 }
 
-// fanOut encodes the event once and offers it to every subscriber allowed
-// to see it. A subscriber whose buffer is full is dropped at once.
+// pick returns the shard a new subscriber joins: the emptiest, after
+// adding one when the room has grown.
+func (r *room) pick() *shard {
+	total := 0
+	for _, s := range r.shards {
+		total += s.members
+	}
+	want := min(2*runtime.GOMAXPROCS(0), 1+total/shardSize)
+	if len(r.shards) < want {
+		s := newShard(r.hub)
+		r.shards = append(r.shards, s)
+		r.hub.wg.Add(1)
+		go func() {
+			defer r.hub.wg.Done()
+			s.run()
+		}()
+		return s
+	}
+	best := r.shards[0]
+	for _, s := range r.shards[1:] {
+		if s.members < best.members {
+			best = s
+		}
+	}
+	return best
+}
+
+// stopShards ends the shards; each sends its subscribers away (1001).
+func (r *room) stopShards() {
+	if r.stopped {
+		return
+	}
+	r.stopped = true
+	for _, s := range r.shards {
+		s.inbox <- shardMsg{stop: true}
+	}
+	r.shards = nil
+}
+
+// fanOut encodes the event once and hands the frame to every shard.
 func (r *room) fanOut(e *Event) {
-	if len(r.subs) == 0 {
+	if len(r.shards) == 0 {
 		return
 	}
 	frame, err := eventFrame(e)
 	if err != nil {
 		return
 	}
-	out := outgoing{seq: e.Seq, frame: frame}
-	for c := range r.subs {
-		if !c.viewer.May(e) {
-			continue
-		}
-		select {
-		case c.send <- out:
-		default:
-			delete(r.subs, c)
-			close(c.send)
-			r.hub.stats.DroppedSlow.Add(1)
-		}
+	for _, s := range r.shards {
+		s.inbox <- shardMsg{event: e, frame: frame}
 	}
 }
