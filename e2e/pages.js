@@ -51,6 +51,7 @@ export const pages = [
   { name: "moderation-queue", as: "moderator", open: (p, b) => go(p, b, "/moderation") },
   { name: "moderation-log", as: null, open: (p, b) => go(p, b, demo.policy + "/moderation") },
   { name: "analytics", as: null, open: (p, b) => go(p, b, demo.closed + "/analytics") },
+  { name: "analytics-open", as: null, open: (p, b) => go(p, b, demo.policy + "/analytics") },
   { name: "manage-analytics", as: "staff", open: async (p, b) => go(p, b, "/manage/consultations/" + (await managedID(p, b)) + "/analytics") },
   { name: "open-data", as: null, open: (p, b) => go(p, b, "/open-data") },
   { name: "accessibility", as: null, open: (p, b) => go(p, b, "/accessibility") },

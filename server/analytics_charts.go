@@ -8,6 +8,7 @@ import (
 
 // chartRow is one bar of a chart and one row of the table that follows it.
 type chartRow struct {
+	Key    string // the cell's value, naming it for live updates (headline)
 	Label  string
 	Lang   string // set when the label is in another language than the page
 	Count  string // as shown: "812" or "fewer than 10"

@@ -37,6 +37,9 @@ type analyticsView struct {
 	Mod      *analytics.ModerationReport
 	ModCats  []chartRow
 	TimeZone string
+	// LiveSeq is the consultation's last event when the figures were
+	// read: the page's live updates follow the events after it.
+	LiveSeq int64
 
 	// Staff pages: the reference population form.
 	Reference referenceForm
@@ -168,7 +171,7 @@ func (s *Server) analyticsView(r *http.Request, c *consultations.Consultation, r
 		if b.Dimension == analytics.DimTotals {
 			for _, cell := range b.Cells {
 				text, _ := lab.label(b.Dimension, cell.Value)
-				v.Headline = append(v.Headline, chartRow{Label: text, Count: countText(loc, cell.Count), N: cell.Count.N, Hidden: cell.Count.Hidden})
+				v.Headline = append(v.Headline, chartRow{Key: cell.Value, Label: text, Count: countText(loc, cell.Count), N: cell.Count.N, Hidden: cell.Count.Hidden})
 			}
 			continue
 		}

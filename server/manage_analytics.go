@@ -92,6 +92,13 @@ func (s *Server) handleManageAnalytics(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderManageAnalytics(w http.ResponseWriter, r *http.Request, c *consultations.Consultation, status int, form *referenceForm) {
+	// The event number first: an event that lands before the figures are
+	// read is sent to the page again, which only costs a refresh.
+	seq, err := s.store.LastSeq(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	rep, err := s.analytics.StaffReport(r.Context(), c, s.store.Now())
 	if err != nil {
 		s.fail(w, r, err)
@@ -100,6 +107,12 @@ func (s *Server) renderManageAnalytics(w http.ResponseWriter, r *http.Request, c
 	v, err := s.analyticsView(r, c, rep, true)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	v.LiveSeq = seq
+	if r.Method == http.MethodGet && r.URL.Query().Get("fragment") == "1" {
+		// The live script fetches the figures alone when events arrive.
+		s.renderFragment(w, r, "analytics-manage", "analytics-manage-live", s.newPage(r, "", v))
 		return
 	}
 	if form == nil {

@@ -15,6 +15,14 @@ func (s *Server) handleAnalyticsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The counts an open consultation shows, with the event they are as
+	// of, read together so that live updates from there miss nothing.
+	live, err := s.store.LiveState(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	live.Apply(c)
 	rep, err := s.analytics.PublicReport(r.Context(), c, s.store.Now())
 	if err != nil {
 		s.fail(w, r, err)
@@ -25,6 +33,7 @@ func (s *Server) handleAnalyticsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	v.LiveSeq = live.Seq
 	s.render(w, r, http.StatusOK, "analytics-consultation", s.newPage(r, reqOf(r).loc.T("AnalyticsTitle")+": "+v.Title.Text, v))
 }
 

@@ -2,10 +2,12 @@ package analytics
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"github.com/consult-platform/consult/database"
+	"slices"
+	"strings"
 
-	"github.com/consult-platform/consult/consultations"
+	"github.com/consult-platform/consult/database"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -13,8 +15,28 @@ import (
 // and supports. It runs as one write, so the counts it leaves agree with
 // the content exactly; other writes wait for it (seconds for millions of
 // responses), which is why figures are otherwise kept on write.
+//
+// On SQLite the tables are read on several reader connections at once
+// while the write holds the database's only write lock: nothing can
+// commit meanwhile, so every reader sees the content the write sees,
+// unless a write earlier in the same group commit changed this
+// consultation (the readers cannot see uncommitted rows). Then, or on
+// PostgreSQL, where other nodes commit at any time, it reads through its
+// own transaction, one table after another.
 func (s *Service) Recompute(ctx context.Context, consultationID string) error {
-	return s.db.Write(ctx, func(tx *sqlx.Tx) error { return recompute(ctx, tx, consultationID) })
+	return s.db.Write(ctx, func(tx *sqlx.Tx) error {
+		var readers *sqlx.DB
+		if s.db.Dialect == database.SQLite {
+			same, err := committedEqualsTx(ctx, tx, s.db.Reader, consultationID)
+			if err != nil {
+				return err
+			}
+			if same {
+				readers = s.db.Reader
+			}
+		}
+		return recompute(ctx, tx, readers, consultationID)
+	})
 }
 
 // RecomputeAll rebuilds the counts of every consultation.
@@ -31,16 +53,71 @@ func (s *Service) RecomputeAll(ctx context.Context) error {
 	return nil
 }
 
-func recompute(ctx context.Context, tx *sqlx.Tx, id string) error {
-	forgetEarlierMoves(tx, id)
-	d := deltas{}
-	steps := []func(context.Context, *sqlx.Tx, string, deltas) error{
-		recountResponses, recountAnswers, recountContributions, recountSupports, recountPeople,
+// committedEqualsTx reports whether the committed content of a
+// consultation, as readers see it, is what tx sees. Counts and events no
+// longer tell: writes of a batch move them only just before it commits.
+// So the content itself is compared, through indexes: responses (their
+// number, newest id and rowids; ids grow with time, so a new response
+// changes the newest id even when it reuses a deleted one's rowid),
+// published comments and supports likewise.
+func committedEqualsTx(ctx context.Context, tx *sqlx.Tx, reader *sqlx.DB, id string) (bool, error) {
+	inTx, err := fingerprint(ctx, tx, id)
+	if err != nil {
+		return false, err
 	}
-	for _, step := range steps {
-		if err := step(ctx, tx, id, d); err != nil {
-			return err
-		}
+	committed, err := fingerprint(ctx, reader, id)
+	return err == nil && inTx == committed, err
+}
+
+func fingerprint(ctx context.Context, q database.TxRunner, id string) (string, error) {
+	var f struct {
+		Responses        int64          `db:"responses"`
+		ResponseIDs      float64        `db:"response_rowids"`
+		NewestResponse   sql.NullString `db:"newest_response"`
+		Comments         int64          `db:"comments"`
+		CommentIDs       float64        `db:"comment_rowids"`
+		NewestComment    sql.NullString `db:"newest_comment"`
+		Supports         int64          `db:"supports"`
+		SupportIDs       float64        `db:"support_rowids"`
+		NewestSupportDay sql.NullString `db:"newest_support"`
+	}
+	err := q.GetContext(ctx, &f, `SELECT
+		(SELECT COUNT(*) FROM responses WHERE consultation_id = ?) AS responses,
+		(SELECT TOTAL(rowid) FROM responses WHERE consultation_id = ?) AS response_rowids,
+		(SELECT MAX(id) FROM responses WHERE consultation_id = ?) AS newest_response,
+		(SELECT COUNT(*) FROM comments WHERE consultation_id = ? AND status = 'published') AS comments,
+		(SELECT TOTAL(rowid) FROM comments WHERE consultation_id = ? AND status = 'published') AS comment_rowids,
+		(SELECT MAX(id) FROM comments WHERE consultation_id = ? AND status = 'published') AS newest_comment,
+		(SELECT COUNT(*) FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?) AS supports,
+		(SELECT TOTAL(s.rowid) FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?) AS support_rowids,
+		(SELECT MAX(s.created_at) FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?) AS newest_support`,
+		id, id, id, id, id, id, id, id, id)
+	return fmt.Sprintf("%+v", f), err
+}
+
+func recompute(ctx context.Context, tx *sqlx.Tx, readers *sqlx.DB, id string) error {
+	// Earlier writes of this batch left moves for the consultation; the
+	// recount counts what they wrote (through tx, or, when readers are used,
+	// there were none).
+	forgetEarlierMoves(tx, id)
+	qs, err := questionsOf(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	counted, err := recount(ctx, tx, readers, id, qs)
+	if err != nil {
+		return err
+	}
+	d := counted.d
+	if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_people WHERE consultation_id = ?`, id); err != nil {
+		return err
+	}
+	if err := insertPeople(ctx, tx, id, counted.people); err != nil {
+		return err
+	}
+	for _, p := range counted.people {
+		d.add(DimTotals, TotalParticipants, 1)
+		d.add(DimParticipantsByDay, p.first, 1)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_counts WHERE consultation_id = ?`, id); err != nil {
 		return err
@@ -59,116 +136,28 @@ func recompute(ctx context.Context, tx *sqlx.Tx, id string) error {
 	return apply(ctx, tx, id, chunk)
 }
 
-// recountResponses groups responses in SQL by everything they are counted
-// under; a few thousand groups come back however many responses there are.
-func recountResponses(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+database.Day(tx, "created_at")+`, channel, locale, region, age_band, gender, COUNT(*), SUM(CASE WHEN user_id IS NULL THEN 1 ELSE 0 END)
-		FROM responses WHERE consultation_id = ? GROUP BY 1, 2, 3, 4, 5, 6`, id)
-	if err != nil {
-		return err
+// insertPeople writes who took part with an account, a few hundred rows
+// per statement.
+func insertPeople(ctx context.Context, tx *sqlx.Tx, id string, people map[string]person) error {
+	users := make([]string, 0, len(people))
+	for u := range people {
+		users = append(users, u)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var f responseFacts
-		var n, anonymous int64
-		if err := rows.Scan(&f.Day, &f.Channel, &f.Locale, &f.Region, &f.AgeBand, &f.Gender, &n, &anonymous); err != nil {
+	slices.Sort(users)
+	for chunk := range slices.Chunk(users, 200) {
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO analytics_people (consultation_id, user_id, contributions, first_day) VALUES `)
+		args := make([]any, 0, len(chunk)*4)
+		for i, u := range chunk {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?)")
+			args = append(args, id, u, people[u].n, people[u].first)
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return err
 		}
-		d.countResponse(f, n)
-		d.add(DimTotals, TotalParticipants, anonymous)
-		d.add(DimParticipantsByDay, f.Day, anonymous)
 	}
-	return rows.Err()
-}
-
-func recountAnswers(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT q.id, q.kind, CASE WHEN q.kind = 'text' THEN '' ELSE a.value END, COUNT(*)
-		FROM questions q JOIN answers a ON a.question_id = q.id
-		WHERE q.consultation_id = ? GROUP BY 1, 2, 3`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var qid, value string
-		var kind consultations.QuestionKind
-		var n int64
-		if err := rows.Scan(&qid, &kind, &value, &n); err != nil {
-			return err
-		}
-		d.countAnswer(qid, kind, value, n)
-	}
-	return rows.Err()
-}
-
-func recountContributions(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE kind END, channel, `+database.Day(tx, "created_at")+`, COUNT(*)
-		FROM comments WHERE consultation_id = ? AND status = 'published' GROUP BY 1, 2, 3`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind, channel, on string
-		var n int64
-		if err := rows.Scan(&kind, &channel, &on, &n); err != nil {
-			return err
-		}
-		d.add(DimTotals, TotalContributions, n)
-		d.add(DimContributionsByKind, kind, n)
-		d.add(DimContributionsByChannel, channel, n)
-		d.add(DimContributionsByDay, on, n)
-	}
-	return rows.Err()
-}
-
-func recountSupports(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+database.Day(tx, "s.created_at")+`, COUNT(*)
-		FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ? GROUP BY 1`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var on string
-		var n int64
-		if err := rows.Scan(&on, &n); err != nil {
-			return err
-		}
-		d.add(DimTotals, TotalSupports, n)
-		d.add(DimSupportsByDay, on, n)
-	}
-	return rows.Err()
-}
-
-// recountPeople rebuilds who took part with an account, and when first.
-func recountPeople(ctx context.Context, tx *sqlx.Tx, id string, d deltas) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_people WHERE consultation_id = ?`, id); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_people (consultation_id, user_id, contributions, first_day)
-		SELECT ?, who, COUNT(*), MIN(d) FROM (
-			SELECT user_id AS who, `+database.Day(tx, "created_at")+` AS d FROM responses WHERE consultation_id = ? AND user_id IS NOT NULL
-			UNION ALL
-			SELECT author_id, `+database.Day(tx, "created_at")+` FROM comments WHERE consultation_id = ? AND status = 'published' AND author_id IS NOT NULL
-			UNION ALL
-			SELECT s.user_id, `+database.Day(tx, "s.created_at")+` FROM supports s JOIN comments c ON c.id = s.comment_id WHERE c.consultation_id = ?
-		) AS contributions GROUP BY who`, id, id, id, id); err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT first_day, COUNT(*) FROM analytics_people WHERE consultation_id = ? GROUP BY 1`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var on string
-		var n int64
-		if err := rows.Scan(&on, &n); err != nil {
-			return err
-		}
-		d.add(DimTotals, TotalParticipants, n)
-		d.add(DimParticipantsByDay, on, n)
-	}
-	return rows.Err()
+	return nil
 }

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,5 +106,42 @@ func TestRepairRecountsConsultationsWrittenWithoutFigures(t *testing.T) {
 	}
 	if n, _ := f.svc.Repair(f.ctx); n != 0 {
 		t.Errorf("a second Repair recounted %d consultations; want none", n)
+	}
+}
+
+// TestRecomputeAmidWritesLosesNothing recomputes while responses keep
+// arriving: a recompute that shares a group commit with earlier writes of
+// its consultation must count them too, although they are not committed
+// yet when it reads.
+func TestRecomputeAmidWritesLosesNothing(t *testing.T) {
+	f := newFixture(t, 4)
+	c := f.open("clean-air", consultations.KindPolicy)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 15 {
+				var who *consultations.User
+				if i%2 == 0 {
+					who = f.citizens[w]
+				}
+				f.respond(c, who, w*15+i)
+			}
+		})
+	}
+	for range 10 {
+		if err := f.svc.Recompute(f.ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	kept := nonZero(f.live(c).Counts)
+	if got := kept[DimTotals][TotalResponses]; got != 60 {
+		t.Errorf("responses = %d; want 60", got)
+	}
+	if err := f.svc.Recompute(f.ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if recounted := nonZero(f.live(c).Counts); !reflect.DeepEqual(kept, recounted) {
+		t.Errorf("counts after recomputes amid writes %v; a quiet recount finds %v", kept, recounted)
 	}
 }
