@@ -207,10 +207,10 @@ func templateFuncs(assets *static.Assets) template.FuncMap {
 		"datetime": func(t time.Time, tz string) string {
 			return t.In(location(tz)).Format("2 January 2006, 15:04 MST")
 		},
-		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"commentHTML": commentHTML,
-		"add":     func(a, b int) int { return a + b },
-		"query":   url.QueryEscape,
+		"add":         func(a, b int) int { return a + b },
+		"query":       url.QueryEscape,
 		"contains": func(list []string, v string) bool {
 			for _, x := range list {
 				if x == v {
