@@ -3,24 +3,58 @@ package server
 import (
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/consult-platform/consult/consultations"
 )
 
-// commentHTML writes one comment, reply or idea of a discussion, as the
-// "comment" partial did. A page shows up to 200 of them, and through
+// threadsHTML writes the threads of a discussion page: each top-level
+// comment or idea with its replies, in reading order.
+func threadsHTML(p *page) template.HTML {
+	v := p.Data.(*consultationView)
+	size := 0
+	for i := range v.Threads {
+		size += commentSize(&v.Threads[i].Comment)
+		for j := range v.Threads[i].Replies {
+			size += commentSize(&v.Threads[i].Replies[j].Comment)
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range v.Threads {
+		t := &v.Threads[i]
+		b.WriteString("<li class=\"thread\">\n")
+		writeComment(&b, &t.Comment, p)
+		if len(t.Replies) > 0 {
+			b.WriteString(`<ol class="replies">`)
+			for j := range t.Replies {
+				r := &t.Replies[j]
+				b.WriteString(`<li class="depth-` + strconv.Itoa(r.Depth) + `">`)
+				writeComment(&b, &r.Comment, p)
+				b.WriteString("</li>")
+			}
+			b.WriteString("</ol>")
+		}
+		b.WriteString("\n</li>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// commentSize estimates a comment's HTML, forms included, to size buffers.
+func commentSize(c *consultations.Comment) int { return 2500 + len(c.BodyHTML) + len(c.Title) }
+
+// writeComment writes one comment, reply or idea, as the "comment"
+// template partial did. A page shows up to 200 of them, and through
 // html/template each cost some fifty reflective calls: written here, the
 // page of 200 comments renders several times faster. Every string from a
 // user or a translation is escaped with html.EscapeString; the body is the
 // HTML the sanitiser made when the comment was stored.
-func commentHTML(c *consultations.Comment, p *page) template.HTML {
+func writeComment(b *strings.Builder, c *consultations.Comment, p *page) {
 	v := p.Data.(*consultationView)
 	l := p.L
 	esc := html.EscapeString
-	var b strings.Builder
-	b.Grow(1024 + len(c.BodyHTML))
 	w := func(parts ...string) {
 		for _, s := range parts {
 			b.WriteString(s)
@@ -41,7 +75,7 @@ func commentHTML(c *consultations.Comment, p *page) template.HTML {
 			w(esc(l.T("Removed_" + string(c.Status))))
 		}
 		w("</p>\n</article>")
-		return template.HTML(b.String())
+		return
 	}
 	pending := c.Status == consultations.CommentPending
 	published := c.Status == consultations.CommentPublished
@@ -122,5 +156,4 @@ func commentHTML(c *consultations.Comment, p *page) template.HTML {
 			`<button type="submit" class="button">`, esc(l.T("PostReplyButton")), "</button>\n</form>\n</details>\n")
 	}
 	w("</article>")
-	return template.HTML(b.String())
 }

@@ -208,7 +208,7 @@ func templateFuncs(assets *static.Assets) template.FuncMap {
 			return t.In(location(tz)).Format("2 January 2006, 15:04 MST")
 		},
 		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"commentHTML": commentHTML,
+		"threadsHTML": threadsHTML,
 		"add":         func(a, b int) int { return a + b },
 		"query":       url.QueryEscape,
 		"contains": func(list []string, v string) bool {
