@@ -1,5 +1,7 @@
 package moderation
 
+import "time"
+
 // lshIndex holds one consultation's near-duplicate buckets in memory: for
 // each band bucket, the first signature seen in it. A new signature is
 // compared with the owners of its buckets only, as Cluster does, so
@@ -9,6 +11,7 @@ type lshIndex struct {
 	owner   map[uint32]int32 // band bucket, folded to 32 bits → members index
 	members []lshMember
 	size    map[string]int // campaign id → members, as stored
+	newest  time.Time      // the latest creation time loaded from the database
 }
 
 // lshMember is a signature that owns at least one bucket. A folded bucket

@@ -211,25 +211,8 @@ func (p *placer) indexOf(ctx context.Context, consultationID string) (*lshIndex,
 		return x, nil
 	}
 	x := newLSHIndex()
-	var rows []struct {
-		ID        string  `db:"subject_id"`
-		Signature []byte  `db:"signature"`
-		Campaign  *string `db:"campaign_id"`
-	}
-	if err := p.s.db.Reader.SelectContext(ctx, &rows, p.s.q(`SELECT subject_id, signature, campaign_id FROM mod_signatures
-		WHERE consultation_id = ? AND placed = 1 AND signature IS NOT NULL ORDER BY created_at DESC LIMIT ?`), consultationID, maxIndexed); err != nil {
+	if err := p.load(ctx, x, consultationID, time.Time{}); err != nil {
 		return nil, err
-	}
-	for i := len(rows) - 1; i >= 0; i-- {
-		sig, ok := SignatureFrom(rows[i].Signature)
-		if !ok {
-			continue
-		}
-		campaign := ""
-		if rows[i].Campaign != nil {
-			campaign = *rows[i].Campaign
-		}
-		x.add(rows[i].ID, &sig, campaign)
 	}
 	var sizes []struct {
 		ID   string `db:"id"`
@@ -244,6 +227,41 @@ func (p *placer) indexOf(ctx context.Context, consultationID string) (*lshIndex,
 	p.index[consultationID] = x
 	return x, nil
 }
+
+// load adds to x the consultation's placed signatures created after
+// since, newest first up to maxIndexed, added oldest first.
+func (p *placer) load(ctx context.Context, x *lshIndex, consultationID string, since time.Time) error {
+	var rows []struct {
+		ID        string    `db:"subject_id"`
+		Signature []byte    `db:"signature"`
+		Campaign  *string   `db:"campaign_id"`
+		CreatedAt time.Time `db:"created_at"`
+	}
+	if err := p.s.db.Reader.SelectContext(ctx, &rows, p.s.q(`SELECT subject_id, signature, campaign_id, created_at FROM mod_signatures
+		WHERE consultation_id = ? AND placed = 1 AND signature IS NOT NULL AND created_at > ? ORDER BY created_at DESC LIMIT ?`), consultationID, since, maxIndexed); err != nil {
+		return err
+	}
+	for i := len(rows) - 1; i >= 0; i-- {
+		sig, ok := SignatureFrom(rows[i].Signature)
+		if !ok {
+			continue
+		}
+		campaign := ""
+		if rows[i].Campaign != nil {
+			campaign = *rows[i].Campaign
+		}
+		x.add(rows[i].ID, &sig, campaign)
+		if rows[i].CreatedAt.After(x.newest) {
+			x.newest = rows[i].CreatedAt
+		}
+	}
+	return nil
+}
+
+// syncSlack is how far back a node looks for the placements other nodes
+// made since it last looked: a contribution is placed well within it of
+// being written.
+const syncSlack = 10 * time.Second
 
 // placed is what placing one batch decided, to write in one transaction.
 type placed struct {
@@ -271,6 +289,13 @@ func (p *placer) place(ctx context.Context, batch []placement) error {
 		x, err := p.indexOf(ctx, pl.consultationID)
 		if err != nil {
 			return err
+		}
+		if !touched[pl.consultationID] && p.s.db.Shared() {
+			// Other nodes place contributions too: take in theirs (and,
+			// harmlessly, ours again) before comparing.
+			if err := p.load(ctx, x, pl.consultationID, x.newest.Add(-syncSlack)); err != nil {
+				return err
+			}
 		}
 		touched[pl.consultationID] = true
 		m := x.match(pl.id, &pl.sig)
@@ -329,8 +354,9 @@ func (p *placer) write(ctx context.Context, tx *sqlx.Tx, d *placed) error {
 		}
 	}
 	// Campaigns in id order: every node's placer locks them in one order.
-	for _, campaign := range slices.Sorted(maps.Keys(d.sizes)) {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE mod_campaigns SET size = ?, updated_at = ? WHERE id = ?`), d.sizes[campaign], now, campaign); err != nil {
+	for _, campaign := range slices.Sorted(maps.Keys(d.members)) {
+		// A move, not a value: another node may be growing it too.
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE mod_campaigns SET size = size + ?, updated_at = ? WHERE id = ?`), len(d.members[campaign]), now, campaign); err != nil {
 			return err
 		}
 	}
