@@ -21,8 +21,9 @@ type Store struct {
 	pub    Publisher   // receives committed events; nil: nobody watches
 	relay  *relay      // orders events from every node for pub
 
-	screener  Screener // screens new contributions; see SetScreener
-	tallyHook Tally    // participation figures kept on write; see SetTally
+	screener        Screener // screens new contributions; see SetScreener
+	responseWatcher ResponseWatcher
+	tallyHook       Tally // participation figures kept on write; see SetTally
 }
 
 // SessionTimes bounds how long a signed-in session lasts.

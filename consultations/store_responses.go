@@ -98,9 +98,18 @@ func (s *Store) storeResponse(ctx context.Context, c *Consultation, r *Response,
 			r.Answers = append(r.Answers, q.parseStored(q.storedValue(a)))
 		}
 	}
+	watchInTx, err := s.watchResponse(ctx, c, r)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *sqlx.Tx) error {
 		if err := s.claimKey(ctx, tx, key, "response:"+r.ID); err != nil {
 			return err
+		}
+		if watchInTx != nil {
+			if err := watchInTx(ctx, tx); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.NamedExecContext(ctx, `INSERT INTO responses (id, consultation_id, reference, user_id, anonymous, channel, locale, entered_by, created_at, region, age_band, gender, publish_consent)
 			VALUES (:id, :consultation_id, :reference, :user_id, :anonymous, :channel, :locale, :entered_by, :created_at, :region, :age_band, :gender, :publish_consent)`, r); err != nil {

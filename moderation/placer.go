@@ -175,13 +175,14 @@ func (p *placer) placeStored(ctx context.Context) error {
 	for {
 		var rows []struct {
 			ID             string  `db:"subject_id"`
+			Kind           string  `db:"kind"`
 			ConsultationID string  `db:"consultation_id"`
 			OrgID          string  `db:"org_id"`
 			AuthorID       *string `db:"author_id"`
 			Locale         string  `db:"locale"`
 			Signature      []byte  `db:"signature"`
 		}
-		err := p.s.db.Reader.SelectContext(ctx, &rows, p.s.q(`SELECT g.subject_id, g.consultation_id, k.org_id, g.author_id, g.locale, g.signature
+		err := p.s.db.Reader.SelectContext(ctx, &rows, p.s.q(`SELECT g.subject_id, g.kind, g.consultation_id, k.org_id, g.author_id, g.locale, g.signature
 			FROM mod_signatures g JOIN consultations k ON k.id = g.consultation_id
 			WHERE g.placed = 0 ORDER BY g.created_at LIMIT ?`), placerBatch)
 		if err != nil || len(rows) == 0 {
@@ -189,7 +190,7 @@ func (p *placer) placeStored(ctx context.Context) error {
 		}
 		batch := make([]placement, 0, len(rows))
 		for _, r := range rows {
-			pl := placement{kind: "comment", id: r.ID, consultationID: r.ConsultationID, orgID: r.OrgID, locale: r.Locale}
+			pl := placement{kind: r.Kind, id: r.ID, consultationID: r.ConsultationID, orgID: r.OrgID, locale: r.Locale}
 			if r.AuthorID != nil {
 				pl.authorID = *r.AuthorID
 			}
@@ -317,17 +318,24 @@ func (p *placer) place(ctx context.Context, batch []placement) error {
 		d.members[campaign] = append(d.members[campaign], pl.id)
 		d.campaignOf[pl.id] = campaign
 		x.add(pl.id, &pl.sig, campaign)
+		// Responses count in a campaign but are never queued: answers are
+		// not published.
+		queued := pl.kind == "comment"
 		switch {
 		case size < p.s.Limits.CampaignFlagSize:
-			earlier[campaign] = append(earlier[campaign], *pl)
+			if queued {
+				earlier[campaign] = append(earlier[campaign], *pl)
+			}
 		case size == p.s.Limits.CampaignFlagSize:
 			// The group is now large enough: queue it whole, this batch's
 			// earlier members included (the database has the older ones).
 			d.flagGroups = append(d.flagGroups, *pl)
 			d.flags = append(d.flags, earlier[campaign]...)
 			delete(earlier, campaign)
-			d.flags = append(d.flags, *pl)
-		default:
+			if queued {
+				d.flags = append(d.flags, *pl)
+			}
+		case queued:
 			d.flags = append(d.flags, *pl)
 		}
 	}
@@ -363,7 +371,7 @@ func (p *placer) write(ctx context.Context, tx *sqlx.Tx, d *placed) error {
 	// Groups reaching the flag size queue their members stored before
 	// this batch; the batch's own members are not in them yet.
 	for _, pl := range d.flagGroups {
-		sub := Submission{Kind: pl.kind, ID: pl.id, ConsultationID: pl.consultationID, OrgID: pl.orgID}
+		sub := Submission{Kind: "comment", ID: pl.id, ConsultationID: pl.consultationID, OrgID: pl.orgID}
 		if err := s.flagCampaignMembers(ctx, tx, sub, d.campaignOf[pl.id]); err != nil {
 			return err
 		}

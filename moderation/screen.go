@@ -110,7 +110,7 @@ func (p *Prepared) Apply(ctx context.Context, tx *sqlx.Tx) (Verdict, error) {
 	}
 	// Counting stops at 100: the number only explains the flag.
 	var dup int
-	if err := tx.GetContext(ctx, &dup, s.q(`SELECT COUNT(*) FROM (SELECT 1 FROM mod_signatures WHERE consultation_id = ? AND author_id = ? AND body_hash = ? LIMIT 100) d`),
+	if err := tx.GetContext(ctx, &dup, s.q(`SELECT COUNT(*) FROM (SELECT 1 FROM mod_signatures WHERE consultation_id = ? AND author_id = ? AND body_hash = ? AND kind = 'comment' LIMIT 100) d`),
 		sub.ConsultationID, sub.AuthorID, p.bodyHash); err != nil {
 		return v, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) checkRate(ctx context.Context, tx *sqlx.Tx, userID string, isN
 		return nil // off, for load tests
 	}
 	var n int
-	if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM mod_signatures WHERE author_id = ? AND created_at > ?`), userID, now.Add(-s.Limits.Window)); err != nil {
+	if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM mod_signatures WHERE author_id = ? AND created_at > ? AND kind = 'comment'`), userID, now.Add(-s.Limits.Window)); err != nil {
 		return err
 	}
 	if n >= limit {
@@ -208,7 +208,7 @@ func (s *Service) flagCampaignMembers(ctx context.Context, tx *sqlx.Tx, sub Subm
 		AuthorID *string `db:"author_id"`
 		Locale   string  `db:"locale"`
 	}
-	if err := tx.SelectContext(ctx, &members, s.q(`SELECT subject_id, author_id, locale FROM mod_signatures WHERE campaign_id = ? AND subject_id <> ?`),
+	if err := tx.SelectContext(ctx, &members, s.q(`SELECT subject_id, author_id, locale FROM mod_signatures WHERE campaign_id = ? AND subject_id <> ? AND kind = 'comment'`),
 		campaignID, sub.ID); err != nil {
 		return err
 	}

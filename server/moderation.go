@@ -11,7 +11,8 @@ import (
 
 // wireModeration builds the moderation service over the store's database
 // and installs its screening of new contributions in the store, so that
-// both share the transaction that stores a comment.
+// both share the transaction that stores a comment, and its watch for
+// campaigns among responses' free text.
 func wireModeration(store *consultations.Store) *moderation.Service {
 	mod := moderation.New(store.Database(), moderationContent{store})
 	store.SetScreener(func(ctx context.Context, sub consultations.Submission) (consultations.ScreenInTx, error) {
@@ -23,6 +24,9 @@ func wireModeration(store *consultations.Store) *moderation.Service {
 			v, err := p.Apply(ctx, tx)
 			return consultations.Verdict(v), asDomainError(err)
 		}, nil
+	})
+	store.SetResponseWatcher(func(ctx context.Context, sub consultations.Submission) (func(context.Context, *sqlx.Tx) error, error) {
+		return mod.WatchResponse(ctx, moderation.Submission(sub))
 	})
 	return mod
 }
