@@ -153,6 +153,7 @@ type loadFlags struct {
 	clients  int
 	duration time.Duration
 	requests int
+	pid      int // the server's, to report its CPU time and memory
 }
 
 func (f *loadFlags) register(fs *flag.FlagSet, clients int, duration time.Duration) {
@@ -160,6 +161,19 @@ func (f *loadFlags) register(fs *flag.FlagSet, clients int, duration time.Durati
 	fs.IntVar(&f.clients, "clients", clients, "concurrent clients")
 	fs.DurationVar(&f.duration, "duration", duration, "how long to run (at most 10m)")
 	fs.IntVar(&f.requests, "requests", 0, "stop after this many requests in all (0: only the duration bounds the run)")
+	fs.IntVar(&f.pid, "pid", 0, "the server's process id, to report its CPU time and memory (optional)")
+}
+
+// parse reads the mode's flags, checks the shared ones and makes the
+// target; the caller closes it.
+func (f *loadFlags) parse(fs *flag.FlagSet, args []string) (*target, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return newTarget(f.addr, f.clients)
 }
 
 func (f *loadFlags) check() error {

@@ -32,15 +32,8 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	f.register(fs, 64, 30*time.Second)
 	consultation := fs.String("consultation", "", "id or slug of an open consultation (default: the first open policy consultation)")
 	textsPath := fs.String("texts", defaultTexts, "CSV of real comments (column \"text\")")
-	pid := fs.Int("pid", 0, "the server's process id, to report its CPU time and memory (optional)")
 	also := fs.String("also", "", "comma-separated URLs of more nodes over the same database: clients are spread over -addr and these")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := f.check(); err != nil {
-		return err
-	}
-	t, err := newTarget(f.addr, f.clients)
+	t, err := f.parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -92,7 +85,7 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	var stop atomic.Bool
 	timer := time.AfterFunc(f.duration, func() { stop.Store(true) })
 	defer timer.Stop()
-	proc := watchServer(*pid)
+	proc := watchServer(f.pid)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, cl := range clients {

@@ -25,14 +25,7 @@ func runPages(ctx context.Context, args []string, stdout io.Writer) error {
 	var f loadFlags
 	f.register(fs, 8, 20*time.Second)
 	slug := fs.String("slug", "", "consultation slug (default: the first open policy consultation)")
-	pid := fs.Int("pid", 0, "the server's process id, to report its CPU time and memory (optional)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := f.check(); err != nil {
-		return err
-	}
-	t, err := newTarget(f.addr, f.clients)
+	t, err := f.parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -53,7 +46,7 @@ func runPages(ctx context.Context, args []string, stdout io.Writer) error {
 	timer := time.AfterFunc(f.duration, func() { stop.Store(true) })
 	defer timer.Stop()
 	clients := make([]*pageClient, f.clients)
-	proc := watchServer(*pid)
+	proc := watchServer(f.pid)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range clients {

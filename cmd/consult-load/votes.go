@@ -28,14 +28,7 @@ func runVotes(ctx context.Context, args []string, stdout io.Writer) error {
 	staff := fs.String("staff", "staff@demo.consult.example", "staff account of the consultation's organisation")
 	password := fs.String("password", "consult-demo-2026", "its password")
 	count := fs.Int("statements", 1000, "statements to write and vote on")
-	pid := fs.Int("pid", 0, "the server's process id, to report its CPU time and memory (optional)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := f.check(); err != nil {
-		return err
-	}
-	t, err := newTarget(f.addr, f.clients)
+	t, err := f.parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -73,7 +66,7 @@ func runVotes(ctx context.Context, args []string, stdout io.Writer) error {
 	var stop atomic.Bool
 	timer := time.AfterFunc(f.duration, func() { stop.Store(true) })
 	defer timer.Stop()
-	proc := watchServer(*pid)
+	proc := watchServer(f.pid)
 	start := time.Now()
 	oks := make([]int, len(clients))
 	var wg sync.WaitGroup
