@@ -64,6 +64,9 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 	if err != nil {
 		return nil, err
 	}
+	// Once queued the write runs to its end inside a shared batch: a
+	// cancellable context would only cost a goroutine per statement.
+	ctx = context.WithoutCancel(ctx)
 	err = s.write(ctx, func(tx *sqlx.Tx) error {
 		if err := s.claimKey(ctx, tx, key, "comment:"+cm.ID); err != nil {
 			return err

@@ -20,7 +20,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	// Its own connection: readers are query-only and the writer must stay
 	// free for the group-commit batcher while the copy is made.
-	conn, err := sql.Open("sqlite3", db.dsn)
+	conn, err := sql.Open(sqliteDriver, db.dsn)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

@@ -20,7 +20,7 @@ func (db *DB) startCheckpointer() error {
 	if _, err := db.writer.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
 		return err
 	}
-	cp, err := sqlx.Open("sqlite3", db.dsn)
+	cp, err := sqlx.Open(sqliteDriver, db.dsn)
 	if err != nil {
 		return err
 	}

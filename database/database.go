@@ -84,13 +84,13 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	db.dsn = dsn
 	// The writer runs every statement of every write: it keeps more of
 	// them prepared, and more pages in memory (16 MB).
-	if db.writer, err = sqlx.Open("sqlite3", strings.Replace(dsn, "_stmt_cache_size=64", "_stmt_cache_size=256&_cache_size=-16000", 1)); err != nil {
+	if db.writer, err = sqlx.Open(sqliteDriver, strings.Replace(dsn, "_stmt_cache_size=64", "_stmt_cache_size=256&_cache_size=-16000", 1)); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	db.writer.SetMaxOpenConns(1)
 	db.writer.SetMaxIdleConns(1)
 	db.writer.SetConnMaxLifetime(0)
-	if db.Reader, err = sqlx.Open("sqlite3", dsn+"&_query_only=true"); err != nil {
+	if db.Reader, err = sqlx.Open(sqliteDriver, dsn+"&_query_only=true"); err != nil {
 		db.writer.Close()
 		return nil, fmt.Errorf("database: %w", err)
 	}

@@ -52,6 +52,10 @@ func TestPragmasReachEveryConnection(t *testing.T) {
 		if err := c.GetContext(ctx, &sync, "PRAGMA synchronous"); err != nil || sync != 2 {
 			t.Errorf("conn %d: synchronous = %d; want 2 (FULL)", i, sync)
 		}
+		var temp int
+		if err := c.GetContext(ctx, &temp, "PRAGMA temp_store"); err != nil || temp != 2 {
+			t.Errorf("conn %d: temp_store = %d, %v; want 2 (MEMORY): statement journals would cost a system call per page", i, temp, err)
+		}
 		c.Close()
 	}
 }
