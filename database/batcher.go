@@ -54,6 +54,10 @@ type batcher struct {
 	mu     sync.RWMutex // mu guards closed
 	closed bool
 
+	// careful runs each write of a batch in a savepoint: set after a
+	// write failed, until a batch runs with no failure. Used only by loop.
+	careful bool
+
 	stats WriteStats // written only by loop
 	smu   sync.Mutex // smu guards stats
 }
@@ -186,17 +190,41 @@ func (b *batcher) loop() {
 // run commits batch and sends each write its outcome, except for the
 // writes it returns (with err set), which failed only because of another
 // transaction and should be run again.
+//
+// A batch first runs without savepoints: they cost two statements per
+// write and a copy of every page each write changes. When a write fails,
+// the whole transaction is undone and the batch runs again with each
+// write in a savepoint of its own, so the failure spoils no other write;
+// batches stay careful until one runs with no failure.
 func (b *batcher) run(batch []writeOp) []writeOp {
+	if len(batch) > 1 && !b.careful {
+		if results, ok := b.attempt(batch, false); ok {
+			return b.finish(batch, results)
+		}
+		b.careful = true
+	}
+	results, _ := b.attempt(batch, len(batch) > 1)
+	failed := false
+	for _, err := range results {
+		failed = failed || err != nil
+	}
+	b.careful = failed
+	return b.finish(batch, results)
+}
+
+// attempt runs batch in one transaction and commits it. Without
+// savepoints it gives up at the first failing write, undoes everything and
+// reports false, so that the caller runs the batch again carefully.
+func (b *batcher) attempt(batch []writeOp, savepoints bool) ([]error, bool) {
 	results := make([]error, len(batch))
 	tx, err := b.db.Beginx()
 	if err != nil {
 		b.failed(1, 0)
-		for _, op := range batch {
-			op.done <- fmt.Errorf("database: begin: %w", err)
+		for i := range results {
+			results[i] = fmt.Errorf("database: begin: %w", err)
 		}
-		return nil
+		return results, true
 	}
-	single := len(batch) == 1
 	var committed []func() // after-commit hooks of the writes that succeeded, in order
 	opHooks := new([]func())
 	hooks.Store(tx, opHooks)
@@ -217,37 +245,32 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 			results[i] = err
 			continue
 		}
-		if single {
-			results[i] = op.fn(tx)
-			if results[i] == nil {
-				committed = append(committed, *opHooks...)
-				notify = append(notify, *opNotes...)
-				later.take(*opDefers)
+		if !savepoints {
+			if results[i] = op.fn(tx); results[i] != nil {
+				tx.Rollback()
+				// A batch of one has nothing to spare: its outcome is final.
+				return results, len(batch) == 1
 			}
-			continue
-		}
-		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
-			results[i] = err
-			continue
-		}
-		if err := op.fn(tx); err != nil {
-			results[i] = err
-			if _, rbErr := tx.Exec("ROLLBACK TO SAVEPOINT w"); rbErr != nil {
-				results[i] = errors.Join(err, rbErr)
+		} else {
+			if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+				results[i] = err
+				continue
 			}
-		}
-		if _, err := tx.Exec("RELEASE SAVEPOINT w"); err != nil && results[i] == nil {
-			results[i] = err
+			if err := op.fn(tx); err != nil {
+				results[i] = err
+				if _, rbErr := tx.Exec("ROLLBACK TO SAVEPOINT w"); rbErr != nil {
+					results[i] = errors.Join(err, rbErr)
+				}
+			}
+			if _, err := tx.Exec("RELEASE SAVEPOINT w"); err != nil && results[i] == nil {
+				results[i] = err
+			}
 		}
 		if results[i] == nil {
 			committed = append(committed, *opHooks...)
 			notify = append(notify, *opNotes...)
 			later.take(*opDefers)
 		}
-	}
-	if single && results[0] != nil {
-		tx.Rollback()
-		return b.finish(batch, results)
 	}
 	*opHooks, *opNotes = (*opHooks)[:0], (*opNotes)[:0]
 	if err := later.flush(tx); err != nil {
@@ -258,7 +281,7 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 				results[i] = err
 			}
 		}
-		return b.finish(batch, results)
+		return results, true
 	}
 	committed = append(committed, *opHooks...)
 	notify = append(notify, *opNotes...)
@@ -269,7 +292,7 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 				results[i] = fmt.Errorf("database: commit: %w", err)
 			}
 		}
-		return b.finish(batch, results)
+		return results, true
 	}
 	b.count(len(batch))
 	if len(notify) > 0 && b.notify != nil {
@@ -278,7 +301,7 @@ func (b *batcher) run(batch []writeOp) []writeOp {
 	for _, fn := range committed {
 		fn()
 	}
-	return b.finish(batch, results)
+	return results, true
 }
 
 // finish sends each write its outcome, and returns those to run again.

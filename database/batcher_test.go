@@ -3,7 +3,9 @@ package database
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -49,5 +51,72 @@ func TestFailedWriteInABatchUndoesOnlyItself(t *testing.T) {
 	}
 	if failed != 10 || n != 40 {
 		t.Errorf("failed %d writes and stored %d rows; want 10 and 40", failed, n)
+	}
+}
+
+// TestAFailureInAFullBatchRunsTheOthersOnce fills one batch on purpose: a
+// batch first runs without savepoints, so a failure in it undoes the whole
+// transaction and the batch runs again carefully. The other writes must
+// each be stored once and see their after-commit hooks run once.
+func TestAFailureInAFullBatchRunsTheOthersOnce(t *testing.T) {
+	db := OpenTest(t)
+	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	boom := errors.New("boom")
+	// The first write holds the writer until the others are queued, so
+	// they are taken as one batch.
+	held, started := make(chan error, 1), make(chan struct{})
+	go func() {
+		held <- db.Write(context.Background(), func(tx *sqlx.Tx) error {
+			close(started)
+			for db.QueueLength() < n {
+				runtime.Gosched()
+			}
+			return nil
+		})
+	}()
+	<-started
+	var hooks atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.Write(context.Background(), func(tx *sqlx.Tx) error {
+				if _, err := tx.Exec(db.Rebind(`INSERT INTO notes (id, body) VALUES (?, 'x')`), NewID()); err != nil {
+					return err
+				}
+				if i == n/2 || i == n-1 {
+					return boom
+				}
+				AfterCommit(tx, func() { hooks.Add(1) })
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, err := range errs {
+		if errors.Is(err, boom) {
+			failed++
+		} else if err != nil {
+			t.Fatalf("write: %v", err)
+		}
+	}
+	var stored int
+	if err := db.Reader.Get(&stored, `SELECT COUNT(*) FROM notes`); err != nil {
+		t.Fatal(err)
+	}
+	if failed != 2 || stored != n-2 || hooks.Load() != n-2 {
+		t.Errorf("%d writes failed, %d rows stored, %d hooks ran; want 2, %d, %d", failed, stored, hooks.Load(), n-2, n-2)
+	}
+	if st := db.WriteStats(); st.Commits > 3 {
+		t.Logf("the writes were not batched as planned: %s", st)
 	}
 }
