@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/bits"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -53,6 +55,10 @@ type batcher struct {
 
 	mu     sync.RWMutex // mu guards closed
 	closed bool
+
+	// between asks the writer for a checkpoint of its own before the next
+	// batch (SQLite, see restartFrames).
+	between atomic.Bool
 
 	// careful runs each write of a batch in a savepoint: set after a
 	// write failed, until a batch runs with no failure. Used only by loop.
@@ -164,6 +170,11 @@ func (b *batcher) loop() {
 				batch = append(batch, next)
 			default:
 				break fill
+			}
+		}
+		if b.between.CompareAndSwap(true, false) {
+			if _, err := b.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				slog.Warn("database: writer checkpoint", "err", err)
 			}
 		}
 		again := b.run(batch)

@@ -16,6 +16,16 @@ import (
 // when the database closes.
 const checkpointEvery = 200 * time.Millisecond
 
+// Under a steady stream of writes the checkpointer never catches up with
+// the writer: the log is only started again from its beginning when every
+// frame has been copied back at the moment a write begins, so it grew by
+// tens of megabytes a second for as long as the writes went on. Once the
+// log holds restartFrames (about 64 MB of pages), the writer itself copies
+// the remaining frames between two batches, when nothing can be added
+// meanwhile, and its next write starts the log afresh. The checkpointer
+// has copied all but the last moments by then, so the pause is short.
+var restartFrames = 16384
+
 func (db *DB) startCheckpointer() error {
 	if _, err := db.writer.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
 		return err
@@ -36,8 +46,13 @@ func (db *DB) startCheckpointer() error {
 			case <-db.closing:
 				return
 			case <-t.C:
-				if _, err := cp.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				var busy, frames, copied int
+				if err := cp.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
 					slog.Warn("database: checkpoint", "err", err)
+					continue
+				}
+				if frames >= restartFrames {
+					db.batcher.between.Store(true)
 				}
 			}
 		}

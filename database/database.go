@@ -100,11 +100,11 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
+	db.startBatcher(opts)
 	if err := db.startCheckpointer(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	db.startBatcher(opts)
 	return db, nil
 }
 

@@ -107,7 +107,7 @@ func unspaced(r rune) bool {
 // Tokens splits text into matching tokens. Letters spaced out to dodge a
 // filter ("s h i t", "s.h.i.t") are joined back into one token.
 func Tokens(text string) []Token {
-	var out []Token
+	out := make([]Token, 0, len(text)/6+1) // about one word in six bytes
 	var cur []rune
 	start, hasLetter := -1, false
 	flush := func(end int) {
@@ -176,7 +176,20 @@ func joinSpacedLetters(toks []Token) []Token {
 		r, n := utf8.DecodeRuneInString(t.Text)
 		return n == len(t.Text) && unicode.IsLetter(r) && !unspaced(r)
 	}
-	out := toks[:0:0]
+	// Most texts have no run of three single letters: keep their tokens.
+	run, longest := 0, 0
+	for _, t := range toks {
+		if single(t) {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	if longest < 3 {
+		return toks
+	}
+	out := make([]Token, 0, len(toks))
 	for i := 0; i < len(toks); {
 		j := i
 		for j < len(toks) && single(toks[j]) {
