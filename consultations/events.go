@@ -94,6 +94,9 @@ func (s *Store) RecordEvent(ctx context.Context, tx *sqlx.Tx, consultationID, ty
 	}
 	e := Event{ConsultationID: consultationID, Type: typ, Data: body, Audience: audience, CreatedAt: s.now()}
 	s.later(tx, batchEntry{event: &e})
+	if typ == EventStatusChanged || typ == EventUpdated {
+		s.forgetGate(tx, consultationID)
+	}
 	return nil
 }
 

@@ -18,6 +18,7 @@ type Store struct {
 	Times SessionTimes
 
 	tokens *tokenCache // recently used bearer tokens
+	gates  gateCache   // consultations' gate rows (SQLite)
 	pub    Publisher   // receives committed events; nil: nobody watches
 	relay  *relay      // orders events from every node for pub
 
