@@ -48,16 +48,38 @@ func NewMatrixBuilder(statements, expectedVotes int) *MatrixBuilder {
 // Add records participant's vote on statement (an index below the
 // builder's statement count; others are ignored).
 func (b *MatrixBuilder) Add(participant string, statement int, vote int) {
-	if statement < 0 || statement >= b.statements || vote < -1 || vote > 1 {
+	if !b.valid(statement, vote) {
 		return
 	}
 	row, ok := b.index[participant]
 	if !ok {
-		row = int32(len(b.ids))
-		b.index[participant] = row
-		b.ids = append(b.ids, participant)
+		row = b.newRow(participant)
 	}
 	b.votes = append(b.votes, cell{row, int32(statement), int8(vote)})
+}
+
+// addRaw is Add for a participant id in a buffer that will be reused: it
+// is copied only when the participant is new.
+func (b *MatrixBuilder) addRaw(participant []byte, statement int, vote int) {
+	if !b.valid(statement, vote) {
+		return
+	}
+	row, ok := b.index[string(participant)]
+	if !ok {
+		row = b.newRow(string(participant))
+	}
+	b.votes = append(b.votes, cell{row, int32(statement), int8(vote)})
+}
+
+func (b *MatrixBuilder) valid(statement, vote int) bool {
+	return statement >= 0 && statement < b.statements && vote >= -1 && vote <= 1
+}
+
+func (b *MatrixBuilder) newRow(participant string) int32 {
+	row := int32(len(b.ids))
+	b.index[participant] = row
+	b.ids = append(b.ids, participant)
+	return row
 }
 
 // Build returns the matrix; the builder must not be used afterwards.
