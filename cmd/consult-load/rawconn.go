@@ -24,7 +24,14 @@ type rawConn struct {
 	r    *bufio.Reader
 	req  []byte // the request being built, reused
 	stop func() bool
+	// deadline is when the connection times out; it is moved only when
+	// less than half of requestTimeout is left, as moving it costs a
+	// runtime timer update.
+	deadline time.Time
 }
+
+// requestTimeout bounds how long one request may take.
+const requestTimeout = 30 * time.Second
 
 var errMalformed = errors.New("malformed HTTP response")
 
@@ -56,7 +63,10 @@ func (c *rawConn) post(ctx context.Context, path, auth string, body []byte) (int
 	b = append(b, "\r\n\r\n"...)
 	b = append(b, body...)
 	c.req = b
-	c.conn.SetDeadline(time.Now().Add(30 * time.Second))
+	if now := time.Now(); c.deadline.Sub(now) < requestTimeout/2 {
+		c.deadline = now.Add(requestTimeout)
+		c.conn.SetDeadline(c.deadline)
+	}
 	if _, err := c.conn.Write(b); err != nil {
 		c.close()
 		return 0, err
@@ -72,7 +82,7 @@ func (c *rawConn) close() {
 	if c.conn != nil {
 		c.stop()
 		c.conn.Close()
-		c.conn, c.r = nil, nil
+		c.conn, c.r, c.deadline = nil, nil, time.Time{}
 	}
 }
 
@@ -117,6 +127,8 @@ func (c *rawConn) readResponse() (status int, keep bool, err error) {
 		}
 	}
 	switch {
+	case status == 204 || status == 304 || status < 200: // never a body
+		return status, keep, nil
 	case chunked:
 		return status, keep, c.discardChunks()
 	case length >= 0:
