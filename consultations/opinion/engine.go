@@ -253,5 +253,9 @@ func (s *Store) loadMatrix(ctx context.Context, consultationID string) (*Matrix,
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
+	// The same votes must give the same groups whichever order SQLite or
+	// PostgreSQL returns them in (this query and the former one, through
+	// the index by participant, return them differently).
+	b.sortParticipants()
 	return b.Build(), ids, nil
 }

@@ -1,5 +1,10 @@
 package opinion
 
+import (
+	"slices"
+	"strings"
+)
+
 // Vote values, as Pol.is numbers them.
 const (
 	Agree    = 1
@@ -80,6 +85,29 @@ func (b *MatrixBuilder) newRow(participant string) int32 {
 	b.index[participant] = row
 	b.ids = append(b.ids, participant)
 	return row
+}
+
+// sortParticipants numbers the participants in the order of their ids
+// rather than of their first vote, so that the matrix (and the groups,
+// whose k-means seeding follows the rows) does not depend on the order in
+// which the database returned the votes.
+func (b *MatrixBuilder) sortParticipants() {
+	order := make([]int32, len(b.ids))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int { return strings.Compare(b.ids[x], b.ids[y]) })
+	rank := make([]int32, len(order))
+	ids := make([]string, len(order))
+	for r, old := range order {
+		rank[old] = int32(r)
+		ids[r] = b.ids[old]
+		b.index[ids[r]] = int32(r)
+	}
+	b.ids = ids
+	for i := range b.votes {
+		b.votes[i].row = rank[b.votes[i].row]
+	}
 }
 
 // Build returns the matrix; the builder must not be used afterwards.
