@@ -18,11 +18,14 @@ const EventUpdated = "opinion.updated"
 
 // When groups are recomputed: once at least minNewVotes new votes (or a
 // 1/200th of the map's votes, whichever is more) have arrived since the
-// last run, and never sooner than minInterval (or twice the last run's
-// duration) after it.
+// last run, and never sooner than minInterval (or idleRuns times the last
+// run's duration) after it. Runs grow with the map (about a second for a
+// million votes): so that recomputing never takes more than a tenth of a
+// core from the votes arriving, a long run waits ten times its length.
 const (
 	minInterval = 3 * time.Second
 	minNewVotes = 1
+	idleRuns    = 10
 )
 
 // engine recomputes maps in the background. Nothing runs on the request
@@ -91,7 +94,7 @@ func (e *engine) scheduleLocked(id string, st *mapState) {
 	if st.pending < need {
 		return
 	}
-	wait := time.Until(st.lastRun.Add(max(minInterval, 2*st.duration)))
+	wait := time.Until(st.lastRun.Add(max(minInterval, idleRuns*st.duration)))
 	e.wg.Add(1)
 	st.timer = time.AfterFunc(max(wait, 0), func() {
 		defer e.wg.Done()
