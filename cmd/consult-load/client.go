@@ -19,6 +19,7 @@ import (
 // server, so it must not waste CPU on handshakes.
 type target struct {
 	base   string
+	host   string // host:port, for rawConn
 	client *http.Client
 }
 
@@ -38,7 +39,7 @@ func newTarget(addr string, clients int) (*target, error) {
 		ForceAttemptHTTP2:   false,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 	}
-	return &target{base: strings.TrimRight(u.String(), "/"), client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}, nil
+	return &target{base: strings.TrimRight(u.String(), "/"), host: u.Host, client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}, nil
 }
 
 func (t *target) close() { t.client.CloseIdleConnections() }

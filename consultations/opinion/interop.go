@@ -138,7 +138,9 @@ func (s *Store) Export(ctx context.Context, actor *consultations.User, consultat
 	if err := cw.Error(); err != nil {
 		return err
 	}
-	rows, err := s.db.Reader.QueryContext(ctx, s.q(`SELECT statement_id, participant_id, vote, updated_at FROM opinion_votes WHERE consultation_id = ? ORDER BY updated_at`), c.ID)
+	rows, err := s.db.Reader.QueryContext(ctx, s.q(`SELECT v.statement_id, v.participant_id, v.vote, v.updated_at
+		FROM opinion_statements s JOIN opinion_votes v ON v.statement_id = s.id
+		WHERE s.consultation_id = ? ORDER BY v.updated_at, v.participant_id, v.statement_id`), c.ID)
 	if err != nil {
 		return err
 	}

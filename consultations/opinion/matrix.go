@@ -1,5 +1,10 @@
 package opinion
 
+import (
+	"slices"
+	"strings"
+)
+
 // Vote values, as Pol.is numbers them.
 const (
 	Agree    = 1
@@ -48,16 +53,61 @@ func NewMatrixBuilder(statements, expectedVotes int) *MatrixBuilder {
 // Add records participant's vote on statement (an index below the
 // builder's statement count; others are ignored).
 func (b *MatrixBuilder) Add(participant string, statement int, vote int) {
-	if statement < 0 || statement >= b.statements || vote < -1 || vote > 1 {
+	if !b.valid(statement, vote) {
 		return
 	}
 	row, ok := b.index[participant]
 	if !ok {
-		row = int32(len(b.ids))
-		b.index[participant] = row
-		b.ids = append(b.ids, participant)
+		row = b.newRow(participant)
 	}
 	b.votes = append(b.votes, cell{row, int32(statement), int8(vote)})
+}
+
+// addRaw is Add for a participant id in a buffer that will be reused: it
+// is copied only when the participant is new.
+func (b *MatrixBuilder) addRaw(participant []byte, statement int, vote int) {
+	if !b.valid(statement, vote) {
+		return
+	}
+	row, ok := b.index[string(participant)]
+	if !ok {
+		row = b.newRow(string(participant))
+	}
+	b.votes = append(b.votes, cell{row, int32(statement), int8(vote)})
+}
+
+func (b *MatrixBuilder) valid(statement, vote int) bool {
+	return statement >= 0 && statement < b.statements && vote >= -1 && vote <= 1
+}
+
+func (b *MatrixBuilder) newRow(participant string) int32 {
+	row := int32(len(b.ids))
+	b.index[participant] = row
+	b.ids = append(b.ids, participant)
+	return row
+}
+
+// sortParticipants numbers the participants in the order of their ids
+// rather than of their first vote, so that the matrix (and the groups,
+// whose k-means seeding follows the rows) does not depend on the order in
+// which the database returned the votes.
+func (b *MatrixBuilder) sortParticipants() {
+	order := make([]int32, len(b.ids))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int { return strings.Compare(b.ids[x], b.ids[y]) })
+	rank := make([]int32, len(order))
+	ids := make([]string, len(order))
+	for r, old := range order {
+		rank[old] = int32(r)
+		ids[r] = b.ids[old]
+		b.index[ids[r]] = int32(r)
+	}
+	b.ids = ids
+	for i := range b.votes {
+		b.votes[i].row = rank[b.votes[i].row]
+	}
 }
 
 // Build returns the matrix; the builder must not be used afterwards.

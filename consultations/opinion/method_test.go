@@ -1,7 +1,9 @@
 package opinion
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -125,6 +127,41 @@ func TestAdjustedRandIndex(t *testing.T) {
 	for _, c := range cases {
 		if got := adjustedRand(c.a, c.b); got < c.want-1e-9 || got > c.want+1e-9 {
 			t.Errorf("adjustedRand(%v, %v) = %v; want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// The database returns a map's votes in no fixed order (and SQLite and
+// PostgreSQL differ); the matrix, and so the groups, must not depend on it.
+func TestMatrixDoesNotDependOnTheOrderOfVotes(t *testing.T) {
+	type v struct {
+		p    string
+		s, x int
+	}
+	votes := []v{{"b", 0, 1}, {"a", 1, -1}, {"c", 0, 0}, {"a", 0, 1}, {"b", 2, -1}, {"c", 1, 1}}
+	build := func(order []int) *Matrix {
+		b := NewMatrixBuilder(3, len(votes))
+		for _, i := range order {
+			b.addRaw([]byte(votes[i].p), votes[i].s, votes[i].x)
+		}
+		b.sortParticipants()
+		return b.Build()
+	}
+	want := build([]int{0, 1, 2, 3, 4, 5})
+	got := build([]int{5, 3, 1, 4, 2, 0})
+	if strings.Join(want.Participants, ",") != "a,b,c" || strings.Join(got.Participants, ",") != "a,b,c" {
+		t.Fatalf("participants %v and %v; want a,b,c in both", want.Participants, got.Participants)
+	}
+	for i := range want.Participants {
+		w, g := map[int32]int8{}, map[int32]int8{}
+		for k := want.Start[i]; k < want.Start[i+1]; k++ {
+			w[want.Col[k]] = want.Val[k]
+		}
+		for k := got.Start[i]; k < got.Start[i+1]; k++ {
+			g[got.Col[k]] = got.Val[k]
+		}
+		if fmt.Sprint(w) != fmt.Sprint(g) {
+			t.Errorf("participant %s: votes %v in one order, %v in the other", want.Participants[i], w, g)
 		}
 	}
 }

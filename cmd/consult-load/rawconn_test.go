@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The lean client must read every shape of answer net/http can send, or
+// it would count a vote wrongly or hang: a sized body, a chunked one, an
+// empty one, and a connection the server closes after answering.
+func TestRawConnReadsEveryAnswerShape(t *testing.T) {
+	var requests int
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		body, _ := io.ReadAll(r.Body)
+		if r.Method != "POST" || r.Header.Get("Authorization") != "Bearer tok" || string(body) != `{"vote":1}` {
+			t.Errorf("request %d: %s %s %q %q", requests, r.Method, r.URL.Path, r.Header.Get("Authorization"), body)
+		}
+		switch r.URL.Path {
+		case "/sized":
+			w.Write([]byte(`{"ok":true}`))
+		case "/chunked":
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte(strings.Repeat("x", 5000))) // beyond net/http's buffer: sent in chunks
+			w.(http.Flusher).Flush()
+			w.Write([]byte("more"))
+		case "/empty":
+			w.WriteHeader(http.StatusNoContent)
+		case "/close":
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte("slow down"))
+		}
+	}))
+	defer ts.Close()
+	c := newRawConn(strings.TrimPrefix(ts.URL, "http://"))
+	defer c.close()
+	for _, tc := range []struct {
+		path string
+		want int
+	}{{"/sized", 200}, {"/chunked", 201}, {"/empty", 204}, {"/sized", 200}, {"/close", 429}, {"/sized", 200}} {
+		got, err := c.post(context.Background(), tc.path, "Bearer tok", []byte(`{"vote":1}`))
+		if err != nil || got != tc.want {
+			t.Fatalf("POST %s: %d, %v; want %d", tc.path, got, err, tc.want)
+		}
+	}
+	if requests != 6 {
+		t.Errorf("server saw %d requests, want 6", requests)
+	}
+}
