@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"time"
@@ -43,6 +44,16 @@ func newRawConn(host string) *rawConn {
 // returns the answer's status, its body discarded. A failed connection is
 // closed and dialled again on the next call; ctx ending closes it at once.
 func (c *rawConn) post(ctx context.Context, path, auth string, body []byte) (int, error) {
+	return c.send(ctx, path, auth, "", body, nil)
+}
+
+// postKeyed is post with an Idempotency-Key, keeping the answer's body in
+// out.
+func (c *rawConn) postKeyed(ctx context.Context, path, auth, key string, body []byte, out *bytes.Buffer) (int, error) {
+	return c.send(ctx, path, auth, key, body, out)
+}
+
+func (c *rawConn) send(ctx context.Context, path, auth, key string, body []byte, out *bytes.Buffer) (int, error) {
 	if c.conn == nil {
 		d := net.Dialer{Timeout: 5 * time.Second}
 		conn, err := d.DialContext(ctx, "tcp", c.host)
@@ -58,6 +69,10 @@ func (c *rawConn) post(ctx context.Context, path, auth string, body []byte) (int
 	b = append(b, c.host...)
 	b = append(b, "\r\nAuthorization: "...)
 	b = append(b, auth...)
+	if key != "" {
+		b = append(b, "\r\nIdempotency-Key: "...)
+		b = append(b, key...)
+	}
 	b = append(b, "\r\nContent-Type: application/json\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(body)), 10)
 	b = append(b, "\r\n\r\n"...)
@@ -71,7 +86,7 @@ func (c *rawConn) post(ctx context.Context, path, auth string, body []byte) (int
 		c.close()
 		return 0, err
 	}
-	status, keep, err := c.readResponse()
+	status, keep, err := c.readResponse(out)
 	if err != nil || !keep {
 		c.close()
 	}
@@ -87,8 +102,12 @@ func (c *rawConn) close() {
 }
 
 // readResponse reads one answer: its status, whether the connection stays
-// open, and the body (discarded, by Content-Length or chunks).
-func (c *rawConn) readResponse() (status int, keep bool, err error) {
+// open, and the body (by Content-Length or chunks), kept in out unless out
+// is nil.
+func (c *rawConn) readResponse(out *bytes.Buffer) (status int, keep bool, err error) {
+	if out != nil {
+		out.Reset()
+	}
 	line, err := c.r.ReadSlice('\n')
 	if err != nil {
 		return 0, false, err
@@ -130,15 +149,23 @@ func (c *rawConn) readResponse() (status int, keep bool, err error) {
 	case status == 204 || status == 304 || status < 200: // never a body
 		return status, keep, nil
 	case chunked:
-		return status, keep, c.discardChunks()
+		return status, keep, c.readChunks(out)
 	case length >= 0:
-		_, err = c.r.Discard(length)
-		return status, keep, err
+		return status, keep, c.readBody(length, out)
 	}
 	return status, false, fmt.Errorf("answer %d has no length", status) // body runs to the close
 }
 
-func (c *rawConn) discardChunks() error {
+func (c *rawConn) readBody(n int, out *bytes.Buffer) error {
+	if out == nil {
+		_, err := c.r.Discard(n)
+		return err
+	}
+	_, err := io.CopyN(out, c.r, int64(n))
+	return err
+}
+
+func (c *rawConn) readChunks(out *bytes.Buffer) error {
 	for {
 		line, err := c.r.ReadSlice('\n')
 		if err != nil {
@@ -160,7 +187,10 @@ func (c *rawConn) discardChunks() error {
 				}
 			}
 		}
-		if _, err := c.r.Discard(int(n) + 2); err != nil {
+		if err := c.readBody(int(n), out); err != nil {
+			return err
+		}
+		if _, err := c.r.Discard(2); err != nil { // the chunk's CRLF
 			return err
 		}
 	}

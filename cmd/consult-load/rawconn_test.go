@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -50,5 +51,34 @@ func TestRawConnReadsEveryAnswerShape(t *testing.T) {
 	}
 	if requests != 6 {
 		t.Errorf("server saw %d requests, want 6", requests)
+	}
+}
+
+// A posted comment's answer is read back for its id: postKeyed must send
+// the retry key and keep the whole body, sized or chunked.
+func TestRawConnKeepsTheAnswerAndSendsTheKey(t *testing.T) {
+	long := strings.Repeat("y", 5000)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get("Idempotency-Key"); got != "run-7" {
+			t.Errorf("Idempotency-Key %q, want run-7", got)
+		}
+		w.WriteHeader(http.StatusCreated)
+		if r.URL.Path == "/chunked" {
+			w.Write([]byte(long))
+			w.(http.Flusher).Flush()
+			w.Write([]byte("end"))
+			return
+		}
+		w.Write([]byte(`{"id":"c1"}`))
+	}))
+	defer ts.Close()
+	c := newRawConn(strings.TrimPrefix(ts.URL, "http://"))
+	defer c.close()
+	var out bytes.Buffer
+	for _, tc := range []struct{ path, want string }{{"/sized", `{"id":"c1"}`}, {"/chunked", long + "end"}, {"/sized", `{"id":"c1"}`}} {
+		status, err := c.postKeyed(context.Background(), tc.path, "Bearer tok", "run-7", []byte(`{}`), &out)
+		if err != nil || status != 201 || out.String() != tc.want {
+			t.Fatalf("POST %s: %d, %v, body of %d bytes; want 201 and %d bytes", tc.path, status, err, out.Len(), len(tc.want))
+		}
 	}
 }
