@@ -91,7 +91,10 @@ func TestVotesLoadCountsEveryVoteItReports(t *testing.T) {
 	if err != nil {
 		t.Fatalf("votes run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"throughput:", "durable votes/s", "durability: ok: 60 distinct votes"} {
+	// The 90 requests are a shared budget, so how they fall among the
+	// clients (and how many distinct votes they make) varies from run to
+	// run; what must hold is that every vote answered 200 is counted.
+	for _, want := range []string{"requests: 90 ", "durable votes/s", "durability: ok: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
