@@ -1,6 +1,8 @@
 package consultations
 
 import (
+	"encoding/csv"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -68,4 +70,41 @@ func FuzzSanitizerNeverEmitsActiveContent(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTextWithoutLinksNeedsNoSecondPass backs HTML's shortcut: for text
+// without web addresses the links policy must give back exactly what HTML
+// built, for every real comment from Decide Madrid
+// (argrecsys/decide-madrid-2019-annotations, Apache-2.0) and hostile input.
+func TestTextWithoutLinksNeedsNoSecondPass(t *testing.T) {
+	const path = "../../shared/data/decide-madrid/comments.csv"
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("the Decide Madrid comments are needed (%v): ../shared/data holds them", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{`<script>x</script> & "quoted" 'single' <b>`, "a\n\nb\r\nc", "\u202etext&amp;", "<<a>>", "x < y > z"}
+	for _, row := range rows[1:] {
+		texts = append(texts, row...)
+	}
+	s := NewSanitizer()
+	checked := 0
+	for _, in := range texts {
+		plain := s.PlainText(in)
+		if urlPattern.MatchString(plain) {
+			continue
+		}
+		got := s.HTML(plain)
+		if want := s.links.Sanitize(got); got != want {
+			t.Fatalf("HTML(%q) = %q; the links policy makes it %q", plain, got, want)
+		}
+		checked++
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d texts without links checked", checked)
+	}
 }
