@@ -144,7 +144,7 @@ func run(ctx context.Context, c config) error {
 		l.reportRSS("server RSS after holding them idle")
 		return nil
 	}
-	server0, self0 := l.serverCPU(), selfCPU()
+	server0, self0, fan0 := l.serverCPU(), selfCPU(), l.fanOut()
 	posted := l.post(ctx, id)
 	time.Sleep(3 * time.Second) // let the last deliveries arrive
 	close(stopReading)
@@ -154,6 +154,7 @@ func run(ctx context.Context, c config) error {
 		fmt.Printf("server CPU while posting: %v in %v\n", (l.serverCPU() - server0).Round(10*time.Millisecond), c.duration+3*time.Second)
 	}
 	fmt.Printf("generator CPU while posting: %v\n", (selfCPU() - self0).Round(10*time.Millisecond))
+	fmt.Printf("server fan-out, publication → last write: %v\n", l.fanOut().since(fan0))
 	l.reportRSS("server RSS after posting")
 	l.report(posted)
 	return nil
@@ -336,18 +337,23 @@ func (l *load) report(posted int) {
 	for _, r := range l.rd {
 		dropped += r.dropped.Load()
 	}
-	var fromCreated, fromSent []time.Duration
+	var fromCreated, fromSent, readFromCreated []time.Duration
+	var lag lagHistogram
+	for _, r := range l.rd {
+		lag.merge(&r.lag)
+	}
 	complete := 0
 	l.comments.Range(func(id, v any) bool {
 		t := v.(*track)
 		if t.created.Load() == 0 {
 			return true // a comment posted by someone else
 		}
-		receipts, last := int32(0), int64(0)
+		receipts, last, lastRead := int32(0), int64(0), int64(0)
 		for _, r := range l.rd {
 			if rc := r.seen[id.(string)]; rc != nil {
 				receipts += rc.count
-				last = max(last, rc.last)
+				last = max(last, rc.arrived)
+				lastRead = max(lastRead, rc.lastRead)
 			}
 		}
 		if receipts >= readers-dropped {
@@ -356,13 +362,16 @@ func (l *load) report(posted int) {
 		if last > 0 {
 			fromCreated = append(fromCreated, max(0, time.Duration(last-t.created.Load())))
 			fromSent = append(fromSent, time.Duration(last-t.sent.Load()))
+			readFromCreated = append(readFromCreated, max(0, time.Duration(lastRead-t.created.Load())))
 		}
 		return true
 	})
 	fmt.Printf("comments: %d posted (%.1f/s), %d reached every reading subscriber (%d reading, %d dropped)\n",
 		posted, float64(posted)/l.cfg.duration.Seconds(), complete, readers, dropped)
-	fmt.Printf("201 → last subscriber:  p50 %v  p99 %v  max %v\n", pct(fromCreated, 50), pct(fromCreated, 99), pct(fromCreated, 100))
+	fmt.Printf("201 → last subscriber:  p50 %v  p99 %v  max %v  (arrival in its socket, kernel time stamp)\n", pct(fromCreated, 50), pct(fromCreated, 99), pct(fromCreated, 100))
 	fmt.Printf("POST → last subscriber: p50 %v  p99 %v  max %v\n", pct(fromSent, 50), pct(fromSent, 99), pct(fromSent, 100))
+	fmt.Printf("201 → last read by the generator: p50 %v  p99 %v  max %v\n", pct(readFromCreated, 50), pct(readFromCreated, 99), pct(readFromCreated, 100))
+	fmt.Printf("generator lag, arrival → read: p50 ≤ %v  p99 ≤ %v  max ≤ %v\n", lag.pct(50), lag.pct(99), lag.pct(100))
 }
 
 func pct(d []time.Duration, p int) time.Duration {

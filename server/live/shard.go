@@ -19,6 +19,7 @@ type shardMsg struct {
 	join, leave *client
 	event       *Event
 	frame       []byte // event's frame
+	timer       *fanOutTimer
 	stop        bool
 }
 
@@ -138,4 +139,7 @@ func (s *shard) fanOut(run []shardMsg) {
 		}
 	}
 	s.hub.stats.Delivered.Add(int64(written))
+	for _, m := range run {
+		m.timer.done()
+	}
 }
