@@ -40,6 +40,7 @@ type config struct {
 	duration, idle                             time.Duration
 	stall                                      float64
 	pid                                        int
+	poll                                       time.Duration
 }
 
 func (c *config) postURL() string {
@@ -66,6 +67,7 @@ func main() {
 	flag.Float64Var(&c.stall, "stall", 0, "fraction of subscribers that never read (0.1 = 10%)")
 	flag.IntVar(&c.pid, "pid", 0, "server process id, to report its resident memory and CPU time")
 	flag.IntVar(&c.rd, "readers", runtime.GOMAXPROCS(0), "goroutines receiving events (each with its own epoll set)")
+	flag.DurationVar(&c.poll, "poll", 5*time.Millisecond, "readers take what has arrived this often (0: wait in epoll, woken per message)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -178,7 +180,7 @@ func (l *load) startReaders(stop chan struct{}, wg *sync.WaitGroup) error {
 	l.reading = nil
 	for _, r := range l.rd {
 		wg.Add(1)
-		go r.run(stop, wg)
+		go r.run(stop, wg, l.cfg.poll)
 	}
 	return nil
 }

@@ -83,17 +83,27 @@ func (r *reader) adopt(c *websocket.Conn) error {
 	return syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)})
 }
 
-// run reads until stop is closed.
-func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup) {
+// run reads until stop is closed. With poll > 0 it takes what is ready
+// every poll instead of sleeping in epoll_wait: a reader asleep there is
+// woken by each arriving message, a cost the server's write pays too (on
+// loopback the sender runs the receiver's wake-up), which makes the
+// generator part of what it measures. Receipts are the kernel's arrival
+// stamps, so reading later does not delay them; an event is only
+// attributed a later arrival when it shares a read with a newer one.
+func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup, poll time.Duration) {
 	defer wg.Done()
 	events := make([]syscall.EpollEvent, 512)
+	wait := 100 // milliseconds
+	if poll > 0 {
+		wait = 0
+	}
 	for {
 		select {
 		case <-stop:
 			return
 		default:
 		}
-		n, err := syscall.EpollWait(r.epfd, events, 100)
+		n, err := syscall.EpollWait(r.epfd, events, wait)
 		if err != nil && err != syscall.EINTR {
 			return
 		}
@@ -101,6 +111,9 @@ func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup) {
 			if s := r.conns[events[i].Fd]; s != nil {
 				r.readFrom(s)
 			}
+		}
+		if poll > 0 && n < len(events) {
+			time.Sleep(poll)
 		}
 	}
 }

@@ -2,8 +2,6 @@ package live
 
 import (
 	"encoding/json"
-	"net"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,20 +18,9 @@ func BenchmarkFanOut1000(b *testing.B) {
 	s := newShard(h)
 	peers := make([]int, n)
 	for i := range n {
-		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-		if err != nil {
-			b.Skip("socket pairs:", err)
-		}
-		syscall.SetNonblock(fds[0], true)
-		syscall.SetNonblock(fds[1], true)
-		raw, err := net.FileConn(os.NewFile(uintptr(fds[0]), "sub"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := &client{hub: h, raw: raw, fd: fds[0], lastSeq: -1}
+		c, peer := pairedClient(b, h, Viewer{})
 		s.handle(shardMsg{join: c})
-		peers[i] = fds[1]
-		b.Cleanup(func() { raw.Close(); syscall.Close(fds[0]); syscall.Close(fds[1]) })
+		peers[i] = peer
 	}
 	e := &Event{Type: "comment.created", ConsultationID: "c1", Data: json.RawMessage(`{"id":"01M8EEZJNJ8SC0YD9G852VM0JB","body":"` + strings.Repeat("x", 300) + `"}`)}
 	buf := make([]byte, 64<<10)
@@ -42,7 +29,8 @@ func BenchmarkFanOut1000(b *testing.B) {
 	for i := range b.N {
 		e.Seq = int64(i + 1)
 		frame, _ := eventFrame(e)
-		s.fanOut([]shardMsg{{event: e, frame: frame}})
+		s.handle(shardMsg{event: e, frame: frame})
+		s.visit(n)
 		if i%16 == 15 {
 			b.StopTimer()
 			for _, fd := range peers {

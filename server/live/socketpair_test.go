@@ -1,0 +1,26 @@
+package live
+
+import (
+	"net"
+	"os"
+	"syscall"
+	"testing"
+)
+
+// pairedClient is a subscriber on one end of a Unix socket pair, for
+// driving a shard directly; the test reads the other end (peer).
+func pairedClient(tb testing.TB, h *Hub, viewer Viewer) (c *client, peer int) {
+	tb.Helper()
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		tb.Skip("socket pairs:", err)
+	}
+	syscall.SetNonblock(fds[0], true)
+	syscall.SetNonblock(fds[1], true)
+	raw, err := net.FileConn(os.NewFile(uintptr(fds[0]), "sub"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close(); syscall.Close(fds[0]); syscall.Close(fds[1]) })
+	return &client{hub: h, raw: raw, fd: fds[0], viewer: viewer, lastSeq: -1}, fds[1]
+}
