@@ -42,6 +42,8 @@ func (s *Server) newLive(ctx context.Context) error {
 			func() float64 { return float64(st.Published.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_events_delivered_total", Help: "Live event copies written to subscribers."},
 			func() float64 { return float64(st.Delivered.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_writes_total", Help: "Times a subscriber was given the events it lacked, in one write where it could: fewer than the copies delivered when events are batched."},
+			func() float64 { return float64(st.Visits.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_clients_dropped_slow_total", Help: "Subscribers disconnected because they fell behind."},
 			func() float64 { return float64(st.DroppedSlow.Load()) }),
 	)

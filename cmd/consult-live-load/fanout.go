@@ -17,6 +17,7 @@ type fanOutHistogram struct {
 	counts []float64 // cumulative
 	sum    float64
 	count  float64
+	writes float64 // consult_live_writes_total, the system calls behind the copies
 }
 
 func (l *load) fanOut() *fanOutHistogram {
@@ -30,7 +31,7 @@ func (l *load) fanOut() *fanOutHistogram {
 	for sc.Scan() {
 		line := sc.Text()
 		name, value, ok := strings.Cut(line, " ")
-		if !ok || !strings.HasPrefix(name, "consult_live_fanout_seconds") {
+		if !ok || !strings.HasPrefix(name, "consult_live_") {
 			continue
 		}
 		v, err := strconv.ParseFloat(value, 64)
@@ -38,6 +39,8 @@ func (l *load) fanOut() *fanOutHistogram {
 			continue
 		}
 		switch {
+		case name == "consult_live_writes_total":
+			h.writes = v
 		case strings.HasPrefix(name, "consult_live_fanout_seconds_bucket{le=\""):
 			le := strings.TrimSuffix(strings.TrimPrefix(name, "consult_live_fanout_seconds_bucket{le=\""), "\"}")
 			b, err := strconv.ParseFloat(le, 64) // "+Inf" parses too
@@ -63,7 +66,7 @@ func (h *fanOutHistogram) since(earlier *fanOutHistogram) *fanOutHistogram {
 	if h == nil || earlier == nil || len(earlier.counts) != len(h.counts) {
 		return h
 	}
-	d := &fanOutHistogram{bounds: h.bounds, counts: make([]float64, len(h.counts)), sum: h.sum - earlier.sum, count: h.count - earlier.count}
+	d := &fanOutHistogram{bounds: h.bounds, counts: make([]float64, len(h.counts)), sum: h.sum - earlier.sum, count: h.count - earlier.count, writes: h.writes - earlier.writes}
 	for i := range h.counts {
 		d.counts[i] = h.counts[i] - earlier.counts[i]
 	}

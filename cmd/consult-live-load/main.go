@@ -152,11 +152,21 @@ func run(ctx context.Context, c config) error {
 	close(stopReading)
 	readersDone.Wait()
 	fmt.Printf("load average at end: %s\n", loadAvg())
+	serverCPU, selfSpent := l.serverCPU(), selfCPU()-self0
 	if server0 >= 0 {
-		fmt.Printf("server CPU while posting: %v in %v\n", (l.serverCPU() - server0).Round(10*time.Millisecond), c.duration+3*time.Second)
+		fmt.Printf("server CPU while posting: %v in %v\n", (serverCPU - server0).Round(10*time.Millisecond), c.duration+3*time.Second)
 	}
-	fmt.Printf("generator CPU while posting: %v\n", (selfCPU() - self0).Round(10*time.Millisecond))
-	fmt.Printf("server fan-out, publication → last write: %v\n", l.fanOut().since(fan0))
+	fmt.Printf("generator CPU while posting: %v\n", selfSpent.Round(10*time.Millisecond))
+	fan := l.fanOut().since(fan0)
+	fmt.Printf("server fan-out, publication → last write: %v\n", fan)
+	if fan != nil && fan.writes > 0 && server0 >= 0 {
+		reads := int64(0)
+		for _, r := range l.rd {
+			reads += r.reads
+		}
+		fmt.Printf("server: %.0f writes, %.1f µs CPU each; generator: %d reads, %.1f µs CPU each\n",
+			fan.writes, float64((serverCPU-server0).Microseconds())/fan.writes, reads, float64(selfSpent.Microseconds())/float64(max(1, reads)))
+	}
 	l.reportRSS("server RSS after posting")
 	l.report(posted)
 	return nil

@@ -23,6 +23,7 @@ type reader struct {
 	dropped atomic.Int32
 	buf     []byte
 	lag     lagHistogram // per read: how long the data waited in the socket
+	reads   int64        // reads that returned data
 
 	// recvmsg's arguments, reused: the kernel's arrival time comes as
 	// control data.
@@ -132,6 +133,7 @@ func (r *reader) readFrom(s *sub) {
 		arrived = now
 	}
 	r.lag.add(now - arrived)
+	r.reads++
 	data := r.buf[:n]
 	if len(s.partial) > 0 {
 		s.partial = append(s.partial, data...)

@@ -13,9 +13,20 @@ import (
 // machine (less than over TCP, whose kernel path is longer); allocs/op
 // shows that nothing is allocated per subscriber.
 func BenchmarkFanOut1000(b *testing.B) {
+	b.Run("write", func(b *testing.B) { benchmarkFanOut(b, false) })
+	b.Run("io_uring", func(b *testing.B) { benchmarkFanOut(b, true) })
+}
+
+func benchmarkFanOut(b *testing.B, batched bool) {
 	const n = 1000
 	h := NewHub(nil, Options{})
 	s := newShard(h)
+	if batched {
+		if s.ring = newRing(catchUpEvery); s.ring == nil {
+			b.Skip("no io_uring here")
+		}
+		defer s.ring.close()
+	}
 	peers := make([]int, n)
 	for i := range n {
 		c, peer := pairedClient(b, h, Viewer{})

@@ -1,6 +1,9 @@
 package live
 
-import "time"
+import (
+	"syscall"
+	"time"
+)
 
 // shard is a share of a room's subscribers and the goroutine (run) that
 // writes events to them, one non-blocking write each: no goroutine per
@@ -30,6 +33,18 @@ type shard struct {
 	base   int64      // number of events ever removed from the log's front: log[0]'s position
 	joined []byte     // the log's frames end to end (after a prefix of delivered ones)
 	held   int        // events in the log not for everyone
+
+	ring    *ring          // nil: write(2) per subscriber
+	batch   []batchedWrite // sends handed to ring, not yet submitted
+	written int            // events written in this visit, for Stats
+}
+
+// batchedWrite is a subscriber's write in the ring: c.mu is held until
+// its result is in.
+type batchedWrite struct {
+	c      *client
+	frames []byte
+	events int
 }
 
 type shardMsg struct {
@@ -64,6 +79,9 @@ func newShard(h *Hub) *shard {
 func (s *shard) run() {
 	ping := time.NewTicker(s.hub.opts.PingInterval)
 	defer ping.Stop()
+	if s.ring = newRing(catchUpEvery); s.ring != nil {
+		defer s.ring.close()
+	}
 	for {
 		if len(s.log) == 0 {
 			// Everyone has everything: wait.
@@ -135,10 +153,11 @@ func (s *shard) add(m shardMsg) {
 // visit gives up to n subscribers, from the hand on, the events they do
 // not have yet.
 func (s *shard) visit(n int) {
-	written := 0
+	visited := 0
 	for ; n > 0 && len(s.log) > 0 && len(s.subs) > 0; n-- {
 		if s.hand >= len(s.subs) {
 			s.hand = 0
+			s.submit() // nobody twice in a batch
 		}
 		c := s.subs[s.hand]
 		s.hand++
@@ -146,35 +165,87 @@ func (s *shard) visit(n int) {
 		if from >= len(s.log) {
 			continue
 		}
-		written += s.deliver(c, from)
+		s.deliver(c, from)
+		visited++
 		c.next = s.base + int64(len(s.log))
 		for i := from; i < len(s.log); i++ {
 			s.log[i].waiting--
 		}
-		s.trim()
 	}
-	s.hub.stats.Delivered.Add(int64(written))
+	s.submit()
+	s.trim()
+	s.hub.stats.Delivered.Add(int64(s.written))
+	s.hub.stats.Visits.Add(int64(visited))
+	s.written = 0
 }
 
-// deliver writes log[from:] to c, each event only if c may see it, and
-// reports how many were written now. When c may see them all (nearly
-// always), they go out in one write of the joined frames.
-func (s *shard) deliver(c *client, from int) int {
+// deliver writes log[from:] to c, each event only if c may see it. When
+// c may see them all (nearly always), they go out in one write of the
+// joined frames, batched with other subscribers' where the shard has a
+// ring.
+func (s *shard) deliver(c *client, from int) {
 	pending := s.log[from:]
 	all := true
 	for i := 0; s.held > 0 && all && i < len(pending); i++ {
 		all = c.viewer.May(pending[i].event)
 	}
-	if all {
-		return c.sendAll(s.outs[from:], s.joined[pending[0].off:])
+	if !all {
+		for i, l := range pending {
+			if c.viewer.May(l.event) && c.send(s.outs[from+i]) {
+				s.written++
+			}
+		}
+		return
 	}
-	written := 0
-	for i, l := range pending {
-		if c.viewer.May(l.event) && c.send(s.outs[from+i]) {
-			written++
+	frames := s.joined[pending[0].off:]
+	if s.ring == nil {
+		s.written += c.sendAll(s.outs[from:], frames)
+		return
+	}
+	n, ready := c.startSendAll(s.outs[from:])
+	s.written += n
+	if !ready {
+		return
+	}
+	s.ring.send(c.fd, frames, uint64(len(s.batch)))
+	s.batch = append(s.batch, batchedWrite{c: c, frames: frames, events: len(pending)})
+	if s.ring.full() {
+		s.submit()
+	}
+}
+
+// submit has the ring carry out the batched writes and finishes each.
+func (s *shard) submit() {
+	if len(s.batch) == 0 {
+		return
+	}
+	ok := s.ring.submit(func(i uint64, res int32) {
+		w := &s.batch[i]
+		n, ok := int(res), true
+		if res < 0 {
+			errno := syscall.Errno(-res)
+			n, ok = 0, errno == syscall.EAGAIN || errno == syscall.EINTR
+		}
+		if w.c.finishWrite(w.frames, n, ok) {
+			s.written += w.events
+		}
+		w.c = nil
+	})
+	if !ok {
+		// The ring broke: write the rest one by one from now on.
+		s.ring.close()
+		s.ring = nil
+		for i := range s.batch {
+			if w := &s.batch[i]; w.c != nil {
+				m, ok := w.c.tryWrite(w.frames)
+				if w.c.finishWrite(w.frames, m, ok) {
+					s.written += w.events
+				}
+			}
 		}
 	}
-	return written
+	clear(s.batch)
+	s.batch = s.batch[:0]
 }
 
 // trim drops delivered events from the front of the log. Those further

@@ -13,8 +13,19 @@ import (
 // of whom leave on either side of the hand; everyone left gets every
 // event they may see, once, in order.
 func TestSubscribersLeavingMidRoundCostTheOthersNoEvent(t *testing.T) {
+	t.Run("write", func(t *testing.T) { testLeavingMidRound(t, false) })
+	t.Run("io_uring", func(t *testing.T) { testLeavingMidRound(t, true) })
+}
+
+func testLeavingMidRound(t *testing.T, batched bool) {
 	h := NewHub(nil, Options{})
 	s := newShard(h)
+	if batched {
+		if s.ring = newRing(catchUpEvery); s.ring == nil {
+			t.Skip("no io_uring here")
+		}
+		defer s.ring.close()
+	}
 	const n = 12
 	clients := make([]*client, n)
 	peers := make([]int, n)

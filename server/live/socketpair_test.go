@@ -17,10 +17,14 @@ func pairedClient(tb testing.TB, h *Hub, viewer Viewer) (c *client, peer int) {
 	}
 	syscall.SetNonblock(fds[0], true)
 	syscall.SetNonblock(fds[1], true)
-	raw, err := net.FileConn(os.NewFile(uintptr(fds[0]), "sub"))
+	// The File owns fds[0] (closing it once, here, rather than again in a
+	// finaliser after the number has gone to another socket); raw is a
+	// duplicate.
+	f := os.NewFile(uintptr(fds[0]), "sub")
+	raw, err := net.FileConn(f)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { raw.Close(); syscall.Close(fds[0]); syscall.Close(fds[1]) })
+	tb.Cleanup(func() { raw.Close(); f.Close(); syscall.Close(fds[1]) })
 	return &client{hub: h, raw: raw, fd: fds[0], viewer: viewer, lastSeq: -1}, fds[1]
 }
