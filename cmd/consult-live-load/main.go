@@ -147,6 +147,7 @@ func run(ctx context.Context, c config) error {
 		return nil
 	}
 	server0, self0, fan0 := l.serverCPU(), selfCPU(), l.fanOut()
+	drops0, retrans0 := kernelLosses()
 	posted := l.post(ctx, id)
 	time.Sleep(3 * time.Second) // let the last deliveries arrive
 	close(stopReading)
@@ -157,6 +158,8 @@ func run(ctx context.Context, c config) error {
 		fmt.Printf("server CPU while posting: %v in %v\n", (serverCPU - server0).Round(10*time.Millisecond), c.duration+3*time.Second)
 	}
 	fmt.Printf("generator CPU while posting: %v\n", selfSpent.Round(10*time.Millisecond))
+	drops, retrans := kernelLosses()
+	fmt.Printf("kernel, whole machine, while posting: %d packets dropped from full receive backlogs, %d TCP segments retransmitted\n", drops-drops0, retrans-retrans0)
 	fan := l.fanOut().since(fan0)
 	fmt.Printf("server fan-out, publication → last write: %v\n", fan)
 	if fan != nil && fan.writes > 0 && server0 >= 0 {
