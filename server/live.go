@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/consult-platform/consult/consultations"
 	"github.com/consult-platform/consult/server/live"
@@ -18,7 +19,12 @@ import (
 // store's publisher. With several nodes over PostgreSQL, the store relays
 // every node's events to it, until ctx ends or the database closes.
 func (s *Server) newLive(ctx context.Context) error {
-	s.hub = live.NewHub(s.liveHistory, live.Options{})
+	fanOut := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "consult_live_fanout_seconds",
+		Help:    "Time from an event's publication (after commit) to its last write to a subscriber who keeps up.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	})
+	s.hub = live.NewHub(s.liveHistory, live.Options{FanOut: func(d time.Duration) { fanOut.Observe(d.Seconds()) }})
 	s.upgrader = &websocket.Upgrader{
 		// Clients only send pongs and close frames: a small read buffer
 		// each; writes of queued events bypass the write buffer, which is
@@ -29,13 +35,15 @@ func (s *Server) newLive(ctx context.Context) error {
 		CheckOrigin:     s.sameOrigin,
 	}
 	st := s.hub.Stats()
-	s.Registry().MustRegister(
+	s.Registry().MustRegister(fanOut,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "consult_live_connections", Help: "Websocket subscribers connected now."},
 			func() float64 { return float64(st.Connected.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_events_published_total", Help: "Live events published after their transaction committed."},
 			func() float64 { return float64(st.Published.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_events_delivered_total", Help: "Live event copies written to subscribers."},
 			func() float64 { return float64(st.Delivered.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_writes_total", Help: "Times a subscriber was given the events it lacked, in one write where it could: fewer than the copies delivered when events are batched."},
+			func() float64 { return float64(st.Visits.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consult_live_clients_dropped_slow_total", Help: "Subscribers disconnected because they fell behind."},
 			func() float64 { return float64(st.DroppedSlow.Load()) }),
 	)

@@ -40,6 +40,7 @@ type config struct {
 	duration, idle                             time.Duration
 	stall                                      float64
 	pid                                        int
+	poll                                       time.Duration
 }
 
 func (c *config) postURL() string {
@@ -66,6 +67,7 @@ func main() {
 	flag.Float64Var(&c.stall, "stall", 0, "fraction of subscribers that never read (0.1 = 10%)")
 	flag.IntVar(&c.pid, "pid", 0, "server process id, to report its resident memory and CPU time")
 	flag.IntVar(&c.rd, "readers", runtime.GOMAXPROCS(0), "goroutines receiving events (each with its own epoll set)")
+	flag.DurationVar(&c.poll, "poll", 5*time.Millisecond, "readers take what has arrived this often (0: wait in epoll, woken per message)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -144,16 +146,30 @@ func run(ctx context.Context, c config) error {
 		l.reportRSS("server RSS after holding them idle")
 		return nil
 	}
-	server0, self0 := l.serverCPU(), selfCPU()
+	server0, self0, fan0 := l.serverCPU(), selfCPU(), l.fanOut()
+	drops0, retrans0 := kernelLosses()
 	posted := l.post(ctx, id)
 	time.Sleep(3 * time.Second) // let the last deliveries arrive
 	close(stopReading)
 	readersDone.Wait()
 	fmt.Printf("load average at end: %s\n", loadAvg())
+	serverCPU, selfSpent := l.serverCPU(), selfCPU()-self0
 	if server0 >= 0 {
-		fmt.Printf("server CPU while posting: %v in %v\n", (l.serverCPU() - server0).Round(10*time.Millisecond), c.duration+3*time.Second)
+		fmt.Printf("server CPU while posting: %v in %v\n", (serverCPU - server0).Round(10*time.Millisecond), c.duration+3*time.Second)
 	}
-	fmt.Printf("generator CPU while posting: %v\n", (selfCPU() - self0).Round(10*time.Millisecond))
+	fmt.Printf("generator CPU while posting: %v\n", selfSpent.Round(10*time.Millisecond))
+	drops, retrans := kernelLosses()
+	fmt.Printf("kernel, whole machine, while posting: %d packets dropped from full receive backlogs, %d TCP segments retransmitted\n", drops-drops0, retrans-retrans0)
+	fan := l.fanOut().since(fan0)
+	fmt.Printf("server fan-out, publication → last write: %v\n", fan)
+	if fan != nil && fan.writes > 0 && server0 >= 0 {
+		reads := int64(0)
+		for _, r := range l.rd {
+			reads += r.reads
+		}
+		fmt.Printf("server: %.0f writes, %.1f µs CPU each; generator: %d reads, %.1f µs CPU each\n",
+			fan.writes, float64((serverCPU-server0).Microseconds())/fan.writes, reads, float64(selfSpent.Microseconds())/float64(max(1, reads)))
+	}
 	l.reportRSS("server RSS after posting")
 	l.report(posted)
 	return nil
@@ -177,7 +193,7 @@ func (l *load) startReaders(stop chan struct{}, wg *sync.WaitGroup) error {
 	l.reading = nil
 	for _, r := range l.rd {
 		wg.Add(1)
-		go r.run(stop, wg)
+		go r.run(stop, wg, l.cfg.poll)
 	}
 	return nil
 }
@@ -336,18 +352,23 @@ func (l *load) report(posted int) {
 	for _, r := range l.rd {
 		dropped += r.dropped.Load()
 	}
-	var fromCreated, fromSent []time.Duration
+	var fromCreated, fromSent, readFromCreated []time.Duration
+	var lag lagHistogram
+	for _, r := range l.rd {
+		lag.merge(&r.lag)
+	}
 	complete := 0
 	l.comments.Range(func(id, v any) bool {
 		t := v.(*track)
 		if t.created.Load() == 0 {
 			return true // a comment posted by someone else
 		}
-		receipts, last := int32(0), int64(0)
+		receipts, last, lastRead := int32(0), int64(0), int64(0)
 		for _, r := range l.rd {
 			if rc := r.seen[id.(string)]; rc != nil {
 				receipts += rc.count
-				last = max(last, rc.last)
+				last = max(last, rc.arrived)
+				lastRead = max(lastRead, rc.lastRead)
 			}
 		}
 		if receipts >= readers-dropped {
@@ -356,13 +377,16 @@ func (l *load) report(posted int) {
 		if last > 0 {
 			fromCreated = append(fromCreated, max(0, time.Duration(last-t.created.Load())))
 			fromSent = append(fromSent, time.Duration(last-t.sent.Load()))
+			readFromCreated = append(readFromCreated, max(0, time.Duration(lastRead-t.created.Load())))
 		}
 		return true
 	})
 	fmt.Printf("comments: %d posted (%.1f/s), %d reached every reading subscriber (%d reading, %d dropped)\n",
 		posted, float64(posted)/l.cfg.duration.Seconds(), complete, readers, dropped)
-	fmt.Printf("201 → last subscriber:  p50 %v  p99 %v  max %v\n", pct(fromCreated, 50), pct(fromCreated, 99), pct(fromCreated, 100))
+	fmt.Printf("201 → last subscriber:  p50 %v  p99 %v  max %v  (arrival in its socket, kernel time stamp)\n", pct(fromCreated, 50), pct(fromCreated, 99), pct(fromCreated, 100))
 	fmt.Printf("POST → last subscriber: p50 %v  p99 %v  max %v\n", pct(fromSent, 50), pct(fromSent, 99), pct(fromSent, 100))
+	fmt.Printf("201 → last read by the generator: p50 %v  p99 %v  max %v\n", pct(readFromCreated, 50), pct(readFromCreated, 99), pct(readFromCreated, 100))
+	fmt.Printf("generator lag, arrival → read: p50 ≤ %v  p99 ≤ %v  max ≤ %v\n", lag.pct(50), lag.pct(99), lag.pct(100))
 }
 
 func pct(d []time.Duration, p int) time.Duration {

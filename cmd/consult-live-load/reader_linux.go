@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
@@ -21,6 +22,14 @@ type reader struct {
 	seen    map[string]*receipt // comment id → receipts at this reader
 	dropped atomic.Int32
 	buf     []byte
+	lag     lagHistogram // per read: how long the data waited in the socket
+	reads   int64        // reads that returned data
+
+	// recvmsg's arguments, reused: the kernel's arrival time comes as
+	// control data.
+	iov  syscall.Iovec
+	oob  [64]byte
+	msgh syscall.Msghdr
 }
 
 // sub is one reading subscriber's socket and any frame split by a read.
@@ -30,8 +39,9 @@ type sub struct {
 }
 
 type receipt struct {
-	count int32
-	last  int64 // unix nanoseconds of the latest receipt here
+	count    int32
+	arrived  int64 // unix nanoseconds of the latest arrival in a socket here
+	lastRead int64 // and of the latest read of it by this reader
 }
 
 func newReader() (*reader, error) {
@@ -39,7 +49,13 @@ func newReader() (*reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reader{epfd: epfd, conns: map[int32]*sub{}, seen: map[string]*receipt{}, buf: make([]byte, 256<<10)}, nil
+	r := &reader{epfd: epfd, conns: map[int32]*sub{}, seen: map[string]*receipt{}, buf: make([]byte, 256<<10)}
+	r.iov.Base = &r.buf[0]
+	r.iov.SetLen(len(r.buf))
+	r.msgh.Iov = &r.iov
+	r.msgh.Iovlen = 1
+	r.msgh.Control = &r.oob[0]
+	return r, nil
 }
 
 // adopt takes c's socket over from the websocket library: it keeps a
@@ -59,21 +75,36 @@ func (r *reader) adopt(c *websocket.Conn) error {
 		return dupErr
 	}
 	c.NetConn().Close()
+	// The kernel stamps each segment as it reaches the socket: receipt
+	// times then do not depend on how soon this process gets to read.
+	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1); err != nil {
+		return err
+	}
 	r.conns[int32(fd)] = &sub{fd: fd}
 	return syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)})
 }
 
-// run reads until stop is closed.
-func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup) {
+// run reads until stop is closed. With poll > 0 it takes what is ready
+// every poll instead of sleeping in epoll_wait: a reader asleep there is
+// woken by each arriving message, a cost the server's write pays too (on
+// loopback the sender runs the receiver's wake-up), which makes the
+// generator part of what it measures. Receipts are the kernel's arrival
+// stamps, so reading later does not delay them; an event is only
+// attributed a later arrival when it shares a read with a newer one.
+func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup, poll time.Duration) {
 	defer wg.Done()
 	events := make([]syscall.EpollEvent, 512)
+	wait := 100 // milliseconds
+	if poll > 0 {
+		wait = 0
+	}
 	for {
 		select {
 		case <-stop:
 			return
 		default:
 		}
-		n, err := syscall.EpollWait(r.epfd, events, 100)
+		n, err := syscall.EpollWait(r.epfd, events, wait)
 		if err != nil && err != syscall.EINTR {
 			return
 		}
@@ -82,11 +113,14 @@ func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup) {
 				r.readFrom(s)
 			}
 		}
+		if poll > 0 && n < len(events) {
+			time.Sleep(poll)
+		}
 	}
 }
 
 func (r *reader) readFrom(s *sub) {
-	n, err := syscall.Read(s.fd, r.buf)
+	n, arrived, err := r.recv(s.fd)
 	if err == syscall.EAGAIN || err == syscall.EINTR {
 		return
 	}
@@ -95,6 +129,11 @@ func (r *reader) readFrom(s *sub) {
 		return
 	}
 	now := time.Now().UnixNano()
+	if arrived == 0 || arrived > now {
+		arrived = now
+	}
+	r.lag.add(now - arrived)
+	r.reads++
 	data := r.buf[:n]
 	if len(s.partial) > 0 {
 		s.partial = append(s.partial, data...)
@@ -107,7 +146,7 @@ func (r *reader) readFrom(s *sub) {
 		}
 		switch opcode {
 		case 1: // text
-			r.record(payload, now)
+			r.record(payload, arrived, now)
 		case 8: // close
 			if len(payload) < 2 || binary.BigEndian.Uint16(payload) != 1000 {
 				r.drop(s)
@@ -149,8 +188,31 @@ func nextFrame(data []byte) (payload []byte, opcode byte, rest []byte, ok bool) 
 var idMark = []byte(`"type":"comment.created"`)
 var dataID = []byte(`"data":{"id":"`)
 
-// record notes that a comment.created event arrived at now.
-func (r *reader) record(msg []byte, now int64) {
+// recv reads what the socket holds, and reports when the newest of it
+// reached the socket (unix nanoseconds; 0 if unknown): an upper bound on
+// the arrival of everything read.
+func (r *reader) recv(fd int) (int, int64, error) {
+	r.msgh.SetControllen(len(r.oob))
+	n, _, errno := syscall.Syscall(syscall.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&r.msgh)), 0)
+	if errno != 0 {
+		return -1, 0, errno
+	}
+	arrived := int64(0)
+	// One control message is expected: SCM_TIMESTAMPNS, a timespec.
+	const hdr = syscall.SizeofCmsghdr
+	if int(r.msgh.Controllen) >= hdr+16 {
+		h := (*syscall.Cmsghdr)(unsafe.Pointer(&r.oob[0]))
+		if h.Level == syscall.SOL_SOCKET && h.Type == syscall.SCM_TIMESTAMPNS {
+			ts := (*syscall.Timespec)(unsafe.Pointer(&r.oob[hdr]))
+			arrived = ts.Nano()
+		}
+	}
+	return int(n), arrived, nil
+}
+
+// record notes that a comment.created event reached a socket at arrived
+// and was read at now.
+func (r *reader) record(msg []byte, arrived, now int64) {
 	if !bytes.Contains(msg, idMark) {
 		return
 	}
@@ -169,7 +231,8 @@ func (r *reader) record(msg []byte, now int64) {
 		r.seen[string(rest[:j])] = rc
 	}
 	rc.count++
-	rc.last = max(rc.last, now)
+	rc.arrived = max(rc.arrived, arrived)
+	rc.lastRead = max(rc.lastRead, now)
 }
 
 func (r *reader) drop(s *sub) {

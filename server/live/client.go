@@ -31,6 +31,7 @@ type client struct {
 
 	shard *shard // set by the room goroutine
 	idx   int    // position in shard.subs; owned by the shard goroutine
+	next  int64  // position in the shard's log of the first event not given to it; owned by the shard goroutine
 
 	mu      sync.Mutex // mu guards everything below, and every write to raw
 	slow    bool       // a flush goroutine owns the socket; frames queue
@@ -147,25 +148,47 @@ func (c *client) sendLocked(out outgoing) bool {
 // many were written now. joined is their frames end to end: a client
 // that keeps up gets them in one system call.
 func (c *client) sendAll(events []outgoing, joined []byte) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closing {
-		return 0
-	}
-	if c.slow || c.lastSeq >= events[0].seq {
-		n := 0
-		for _, out := range events {
-			if c.sendLocked(out) {
-				n++
-			}
-		}
+	n, ready := c.startSendAll(events)
+	if !ready {
 		return n
 	}
-	c.lastSeq = events[len(events)-1].seq
-	if !c.writeLocked(joined) {
-		return 0
+	m, ok := c.tryWrite(joined)
+	if c.finishWrite(joined, m, ok) {
+		return len(events)
 	}
-	return len(events)
+	return 0
+}
+
+// startSendAll is the first half of sendAll, for a shard that batches the
+// system calls: when c keeps up, it returns ready with c.mu held, and the
+// caller writes the joined frames without blocking, then calls
+// finishWrite. Otherwise it has sent or queued what it could, and
+// reports how many events were written.
+func (c *client) startSendAll(events []outgoing) (written int, ready bool) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return 0, false
+	}
+	if c.slow || c.lastSeq >= events[0].seq || c.fd < 0 {
+		for _, out := range events {
+			if c.sendLocked(out) {
+				written++
+			}
+		}
+		c.mu.Unlock()
+		return written, false
+	}
+	c.lastSeq = events[len(events)-1].seq
+	return 0, true
+}
+
+// finishWrite takes the outcome of a non-blocking write of frame begun
+// with startSendAll (n bytes taken; ok false if the connection is broken),
+// and releases c.mu. It reports whether the frames were sent or queued.
+func (c *client) finishWrite(frame []byte, n int, ok bool) bool {
+	defer c.mu.Unlock()
+	return c.wroteLocked(frame, n, ok)
 }
 
 // writeLocked writes frame without waiting; what the socket does not take
@@ -173,6 +196,11 @@ func (c *client) sendAll(events []outgoing, joined []byte) int {
 // the connection is broken.
 func (c *client) writeLocked(frame []byte) bool {
 	n, ok := c.tryWrite(frame)
+	return c.wroteLocked(frame, n, ok)
+}
+
+// wroteLocked handles the outcome of a non-blocking write of frame.
+func (c *client) wroteLocked(frame []byte, n int, ok bool) bool {
 	if !ok {
 		c.closeLocked()
 		return false

@@ -2,8 +2,6 @@ package live
 
 import (
 	"encoding/json"
-	"net"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,25 +13,25 @@ import (
 // machine (less than over TCP, whose kernel path is longer); allocs/op
 // shows that nothing is allocated per subscriber.
 func BenchmarkFanOut1000(b *testing.B) {
+	b.Run("write", func(b *testing.B) { benchmarkFanOut(b, false) })
+	b.Run("io_uring", func(b *testing.B) { benchmarkFanOut(b, true) })
+}
+
+func benchmarkFanOut(b *testing.B, batched bool) {
 	const n = 1000
 	h := NewHub(nil, Options{})
 	s := newShard(h)
+	if batched {
+		if s.ring = newRing(catchUpEvery); s.ring == nil {
+			b.Skip("no io_uring here")
+		}
+		defer s.ring.close()
+	}
 	peers := make([]int, n)
 	for i := range n {
-		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-		if err != nil {
-			b.Skip("socket pairs:", err)
-		}
-		syscall.SetNonblock(fds[0], true)
-		syscall.SetNonblock(fds[1], true)
-		raw, err := net.FileConn(os.NewFile(uintptr(fds[0]), "sub"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := &client{hub: h, raw: raw, fd: fds[0], lastSeq: -1}
+		c, peer := pairedClient(b, h, Viewer{})
 		s.handle(shardMsg{join: c})
-		peers[i] = fds[1]
-		b.Cleanup(func() { raw.Close(); syscall.Close(fds[0]); syscall.Close(fds[1]) })
+		peers[i] = peer
 	}
 	e := &Event{Type: "comment.created", ConsultationID: "c1", Data: json.RawMessage(`{"id":"01M8EEZJNJ8SC0YD9G852VM0JB","body":"` + strings.Repeat("x", 300) + `"}`)}
 	buf := make([]byte, 64<<10)
@@ -42,7 +40,8 @@ func BenchmarkFanOut1000(b *testing.B) {
 	for i := range b.N {
 		e.Seq = int64(i + 1)
 		frame, _ := eventFrame(e)
-		s.fanOut([]shardMsg{{event: e, frame: frame}})
+		s.handle(shardMsg{event: e, frame: frame})
+		s.visit(n)
 		if i%16 == 15 {
 			b.StopTimer()
 			for _, fd := range peers {

@@ -19,6 +19,10 @@ type Options struct {
 	WriteTimeout time.Duration // a write taking longer drops the subscriber
 	PingInterval time.Duration // how often to ping; pongs must arrive within 2 intervals
 	ReadLimit    int64         // largest frame a client may send
+
+	// FanOut, if set, is told how long each event took from Publish to
+	// its last write to a subscriber who keeps up, across all shards.
+	FanOut func(time.Duration)
 }
 
 func (o *Options) defaults() {
@@ -71,7 +75,7 @@ func (h *Hub) Publish(e Event) {
 	if r == nil {
 		return // nobody is watching
 	}
-	r.publish(&e)
+	r.publish(&e, time.Now())
 }
 
 // join adds c to the consultation's room, creating the room on first use.

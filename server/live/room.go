@@ -1,6 +1,10 @@
 package live
 
-import "runtime"
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+)
 
 // room is one consultation's subscribers. Its goroutine (run) assigns each
 // subscriber to one of a few shards and hands every event to each shard
@@ -20,6 +24,7 @@ type room struct {
 type roomMsg struct {
 	join, leave *client
 	event       *Event
+	published   time.Time
 	stop        bool
 }
 
@@ -41,9 +46,9 @@ func (r *room) send(m roomMsg) bool {
 	}
 }
 
-func (r *room) publish(e *Event) { r.send(roomMsg{event: e}) }
-func (r *room) leave(c *client)  { r.send(roomMsg{leave: c}) }
-func (r *room) shutdown()        { r.send(roomMsg{stop: true}) }
+func (r *room) publish(e *Event, at time.Time) { r.send(roomMsg{event: e, published: at}) }
+func (r *room) leave(c *client)                { r.send(roomMsg{leave: c}) }
+func (r *room) shutdown()                      { r.send(roomMsg{stop: true}) }
 
 func (r *room) run() {
 	defer close(r.done)
@@ -70,7 +75,7 @@ func (r *room) run() {
 				return
 			}
 		case m.event != nil:
-			r.fanOut(m.event)
+			r.fanOut(m.event, m.published)
 		case m.stop:
 			r.stopShards()
 		}
@@ -117,7 +122,7 @@ func (r *room) stopShards() {
 }
 
 // fanOut encodes the event once and hands the frame to every shard.
-func (r *room) fanOut(e *Event) {
+func (r *room) fanOut(e *Event, published time.Time) {
 	if len(r.shards) == 0 {
 		return
 	}
@@ -125,7 +130,27 @@ func (r *room) fanOut(e *Event) {
 	if err != nil {
 		return
 	}
+	var t *fanOutTimer
+	if r.hub.opts.FanOut != nil {
+		t = &fanOutTimer{published: published, report: r.hub.opts.FanOut}
+		t.shards.Store(int32(len(r.shards)))
+	}
 	for _, s := range r.shards {
-		s.inbox <- shardMsg{event: e, frame: frame}
+		s.inbox <- shardMsg{event: e, frame: frame, timer: t}
+	}
+}
+
+// fanOutTimer measures one event's fan-out: the last shard to finish
+// writing it reports the time since it was published.
+type fanOutTimer struct {
+	published time.Time
+	shards    atomic.Int32 // shards still writing the event
+	report    func(time.Duration)
+}
+
+// done is called by each shard once it has written the event.
+func (t *fanOutTimer) done() {
+	if t != nil && t.shards.Add(-1) == 0 {
+		t.report(time.Since(t.published))
 	}
 }
