@@ -37,18 +37,7 @@ func TestFailedWriteInABatchUndoesOnlyItself(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	failed := 0
-	for _, err := range errs {
-		if errors.Is(err, boom) {
-			failed++
-		} else if err != nil {
-			t.Fatalf("write: %v", err)
-		}
-	}
-	var n int
-	if err := db.Reader.Get(&n, `SELECT COUNT(*) FROM notes`); err != nil {
-		t.Fatal(err)
-	}
+	failed, n := outcome(t, db, errs, boom)
 	if failed != 10 || n != 40 {
 		t.Errorf("failed %d writes and stored %d rows; want 10 and 40", failed, n)
 	}
@@ -101,7 +90,19 @@ func TestAFailureInAFullBatchRunsTheOthersOnce(t *testing.T) {
 	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
-	failed := 0
+	failed, stored := outcome(t, db, errs, boom)
+	if failed != 2 || stored != n-2 || hooks.Load() != n-2 {
+		t.Errorf("%d writes failed, %d rows stored, %d hooks ran; want 2, %d, %d", failed, stored, hooks.Load(), n-2, n-2)
+	}
+	if st := db.WriteStats(); st.Commits > 3 {
+		t.Logf("the writes were not batched as planned: %s", st)
+	}
+}
+
+// outcome counts the writes that failed with boom (any other error fails
+// the test) and the notes stored.
+func outcome(t *testing.T, db *DB, errs []error, boom error) (failed, stored int) {
+	t.Helper()
 	for _, err := range errs {
 		if errors.Is(err, boom) {
 			failed++
@@ -109,14 +110,8 @@ func TestAFailureInAFullBatchRunsTheOthersOnce(t *testing.T) {
 			t.Fatalf("write: %v", err)
 		}
 	}
-	var stored int
 	if err := db.Reader.Get(&stored, `SELECT COUNT(*) FROM notes`); err != nil {
 		t.Fatal(err)
 	}
-	if failed != 2 || stored != n-2 || hooks.Load() != n-2 {
-		t.Errorf("%d writes failed, %d rows stored, %d hooks ran; want 2, %d, %d", failed, stored, hooks.Load(), n-2, n-2)
-	}
-	if st := db.WriteStats(); st.Commits > 3 {
-		t.Logf("the writes were not batched as planned: %s", st)
-	}
+	return failed, stored
 }
