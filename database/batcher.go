@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -80,6 +81,11 @@ type WriteStats struct {
 	// meeting another node's transaction (PostgreSQL deadlocks).
 	Failures int64
 	Retries  int64
+	// Busy is the writer's time spent on batches (from taking one to
+	// sending its outcomes); Committing, the part of it spent in COMMIT,
+	// which on SQLite includes writing the log and the fsync. Busy near
+	// the elapsed time means the single writer sets the pace.
+	Busy, Committing time.Duration
 }
 
 // QueueLength returns how many writes wait for the writer now.
@@ -172,6 +178,7 @@ func (b *batcher) loop() {
 				break fill
 			}
 		}
+		start := time.Now()
 		if b.between.CompareAndSwap(true, false) {
 			if _, err := b.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 				slog.Warn("database: writer checkpoint", "err", err)
@@ -195,6 +202,9 @@ func (b *batcher) loop() {
 			}
 			again = next
 		}
+		b.smu.Lock()
+		b.stats.Busy += time.Since(start)
+		b.smu.Unlock()
 	}
 }
 
@@ -296,7 +306,12 @@ func (b *batcher) attempt(batch []writeOp, savepoints bool) ([]error, bool) {
 	}
 	committed = append(committed, *opHooks...)
 	notify = append(notify, *opNotes...)
-	if err := tx.Commit(); err != nil {
+	committing := time.Now()
+	err = tx.Commit()
+	b.smu.Lock()
+	b.stats.Committing += time.Since(committing)
+	b.smu.Unlock()
+	if err != nil {
 		b.failed(1, 0)
 		for i := range results {
 			if results[i] == nil {

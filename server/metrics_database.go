@@ -12,7 +12,7 @@ import (
 type databaseCollector struct {
 	store                            *consultations.Store
 	queue, writes, failures, retries *prometheus.Desc
-	batch                            *prometheus.Desc
+	batch, busy, committing          *prometheus.Desc
 }
 
 func newDatabaseCollector(store *consultations.Store) *databaseCollector {
@@ -23,11 +23,14 @@ func newDatabaseCollector(store *consultations.Store) *databaseCollector {
 		failures: newDesc(prometheus.Opts{Name: "consult_db_commit_failures_total", Help: "Transactions that could not begin or commit (each failed all its writes)."}),
 		retries:  newDesc(prometheus.Opts{Name: "consult_db_write_retries_total", Help: "Writes run again after a deadlock or serialisation failure with another node."}),
 		batch:    newDesc(prometheus.Opts{Name: "consult_db_commit_batch_size", Help: "Writes per commit (group-commit batch sizes)."}),
+		busy: newDesc(prometheus.Opts{Name: "consult_db_writer_busy_seconds_total",
+			Help: "Time the database writer spent running batches; near the elapsed time, the single writer sets the pace."}),
+		committing: newDesc(prometheus.Opts{Name: "consult_db_commit_seconds_total", Help: "Time the database writer spent in COMMIT (log writes and fsync)."}),
 	}
 }
 
 func (c *databaseCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.queue, c.writes, c.failures, c.retries, c.batch} {
+	for _, d := range []*prometheus.Desc{c.queue, c.writes, c.failures, c.retries, c.batch, c.busy, c.committing} {
 		ch <- d
 	}
 }
@@ -38,6 +41,8 @@ func (c *databaseCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.writes, prometheus.CounterValue, float64(st.Writes))
 	ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(st.Failures))
 	ch <- prometheus.MustNewConstMetric(c.retries, prometheus.CounterValue, float64(st.Retries))
+	ch <- prometheus.MustNewConstMetric(c.busy, prometheus.CounterValue, st.Busy.Seconds())
+	ch <- prometheus.MustNewConstMetric(c.committing, prometheus.CounterValue, st.Committing.Seconds())
 	// Sizes[i] counts commits of 2^i to 2^(i+1)-1 writes: cumulative
 	// buckets with upper bounds 1, 3, 7, 15, …
 	buckets := map[float64]uint64{}

@@ -26,4 +26,21 @@ func TestMetricsShowTheWritePath(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^consult_db_writes_total [1-9]`).MatchString(body) {
 		t.Error("consult_db_writes_total does not count the writes made")
 	}
+	busy, committing := metricValue(t, body, "consult_db_writer_busy_seconds_total"), metricValue(t, body, "consult_db_commit_seconds_total")
+	if committing <= 0 || busy < committing {
+		t.Errorf("writer busy %gs, committing %gs; want time spent committing, within the time busy", busy, committing)
+	}
+}
+
+func metricValue(t *testing.T, body, name string) float64 {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + name + ` (\S+)`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("metrics lack %s", name)
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return v
 }
