@@ -32,6 +32,8 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	f.register(fs, 64, 30*time.Second)
 	consultation := fs.String("consultation", "", "id or slug of an open consultation (default: the first open policy consultation)")
 	textsPath := fs.String("texts", defaultTexts, "CSV of real comments (column \"text\")")
+	mix := fs.String("mix", "sentences", `"sentences": each body joins 2-4 sentences of different real comments, so texts hardly repeat; `+
+		`"whole": real comments as they are, repeated under other accounts once all are posted (a near-duplicate campaign that moderation queues)`)
 	also := fs.String("also", "", "comma-separated URLs of more nodes over the same database: clients are spread over -addr and these")
 	t, err := f.parse(fs, args)
 	if err != nil {
@@ -54,9 +56,18 @@ func runComments(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	bodies := make([][]byte, len(texts))
-	for i, text := range texts {
-		bodies[i], _ = json.Marshal(map[string]string{"body": text})
+	var bodies bodySource
+	switch *mix {
+	case "sentences":
+		if bodies, err = newMixedSentences(texts); err != nil {
+			return err
+		}
+		source += ", mixed: 2-4 sentences of different comments per body"
+	case "whole":
+		bodies = newWholeTexts(texts)
+		source += ", whole, repeated under other accounts once all are posted"
+	default:
+		return fmt.Errorf("-mix %q: want sentences or whole", *mix)
 	}
 	c, err := t.findConsultation(ctx, *consultation)
 	if err != nil {
@@ -155,7 +166,7 @@ func setUpCitizens(ctx context.Context, t *target, n int) ([]*commentClient, err
 
 // post sends comments until stop is set, ctx ends or the shared budget
 // runs out. Every request has its own Idempotency-Key, so none is a replay.
-func (cl *commentClient) post(ctx context.Context, stop *atomic.Bool, t *target, path, keyPrefix string, bodies [][]byte, offset int, bounded bool, budget *atomic.Int64) {
+func (cl *commentClient) post(ctx context.Context, stop *atomic.Bool, t *target, path, keyPrefix string, bodies bodySource, client int, bounded bool, budget *atomic.Int64) {
 	auth := "Bearer " + cl.token
 	var answer struct {
 		ID     string `json:"id"`
@@ -171,7 +182,7 @@ func (cl *commentClient) post(ctx context.Context, stop *atomic.Bool, t *target,
 			return
 		}
 		start := time.Now()
-		status, err := conn.postKeyed(ctx, path, auth, keyPrefix+strconv.Itoa(n), bodies[(offset*131+n)%len(bodies)], buf)
+		status, err := conn.postKeyed(ctx, path, auth, keyPrefix+strconv.Itoa(n), bodies.body(client, n), buf)
 		took := time.Since(start)
 		if err != nil {
 			if ctx.Err() == nil {
