@@ -1,7 +1,6 @@
 package moderation
 
 import (
-	"hash/fnv"
 	"strings"
 	"sync"
 	"unicode"
@@ -226,15 +225,49 @@ func Normalise(text string) string {
 	return strings.Join(parts, " ")
 }
 
-// exactForm is text as exact-duplicate detection compares it: NFKC,
-// lower case, runs of white space made one space.
-func exactForm(text string) string {
-	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(text))), " ")
+// exactHash is the hash of text as exact-duplicate detection compares
+// it: NFKC, lower case, runs of white space made one space, no space at
+// either end. It is computed in one pass without building that form: it
+// runs for every comment, and must keep matching the hashes stored.
+func exactHash(text string) uint64 {
+	h := uint64(fnvOffset64)
+	var buf [utf8.UTFMax]byte
+	started, space := false, false // space: one is owed before the next word
+	for _, r := range norm.NFKC.String(text) {
+		if unicode.IsSpace(r) {
+			space = started
+			continue
+		}
+		if space {
+			h = (h ^ ' ') * fnvPrime64
+			space = false
+		}
+		started = true
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			h = (h ^ uint64(r)) * fnvPrime64
+			continue
+		}
+		for _, b := range buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))] {
+			h = (h ^ uint64(b)) * fnvPrime64
+		}
+	}
+	return h
 }
 
-// hashString is the 64-bit FNV-1a hash of s.
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+// hashString is the 64-bit FNV-1a hash of s, without the allocations of
+// hash/fnv: it runs for every word of every comment.
 func hashString(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+	h := uint64(fnvOffset64)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime64
+	}
+	return h
 }

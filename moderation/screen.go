@@ -92,7 +92,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 		p.flags = append(p.flags, flag{reason: ReasonLinks, weight: reasonWeight[ReasonLinks],
 			detail: fmt.Sprintf("%d links from an account younger than %s", p.links, s.Limits.NewAccountAge)})
 	}
-	p.bodyHash = strconv.FormatUint(hashString(exactForm(sub.Title+"\n"+sub.Body)), 16)
+	p.bodyHash = strconv.FormatUint(exactHash(sub.Title+"\n"+sub.Body), 16)
 	if len(toks) >= MinCampaignTokens {
 		p.sig, p.signed = Sign(Shingles(toks)), true
 	}

@@ -20,7 +20,7 @@ func (s *Service) WatchResponse(ctx context.Context, sub Submission) (func(ctx c
 		return nil, nil
 	}
 	sig := Sign(Shingles(toks))
-	hash := strconv.FormatUint(hashString(exactForm(sub.Body)), 16)
+	hash := strconv.FormatUint(exactHash(sub.Body), 16)
 	now := sub.CreatedAt
 	if now.IsZero() {
 		now = s.now()
