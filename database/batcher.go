@@ -86,6 +86,9 @@ type WriteStats struct {
 	// which on SQLite includes writing the log and the fsync. Busy near
 	// the elapsed time means the single writer sets the pace.
 	Busy, Committing time.Duration
+	// Restarting is the writer's time spent copying the log back between
+	// two batches so that the log can start afresh (see restartFrames).
+	Restarting time.Duration
 }
 
 // QueueLength returns how many writes wait for the writer now.
@@ -183,6 +186,9 @@ func (b *batcher) loop() {
 			if _, err := b.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 				slog.Warn("database: writer checkpoint", "err", err)
 			}
+			b.smu.Lock()
+			b.stats.Restarting += time.Since(start)
+			b.smu.Unlock()
 		}
 		again := b.run(batch)
 		// A write that met another node's transaction in a deadlock ran

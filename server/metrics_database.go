@@ -12,7 +12,7 @@ import (
 type databaseCollector struct {
 	store                            *consultations.Store
 	queue, writes, failures, retries *prometheus.Desc
-	batch, busy, committing          *prometheus.Desc
+	batch, busy, committing, restart *prometheus.Desc
 }
 
 func newDatabaseCollector(store *consultations.Store) *databaseCollector {
@@ -26,11 +26,13 @@ func newDatabaseCollector(store *consultations.Store) *databaseCollector {
 		busy: newDesc(prometheus.Opts{Name: "consult_db_writer_busy_seconds_total",
 			Help: "Time the database writer spent running batches; near the elapsed time, the single writer sets the pace."}),
 		committing: newDesc(prometheus.Opts{Name: "consult_db_commit_seconds_total", Help: "Time the database writer spent in COMMIT (log writes and fsync)."}),
+		restart: newDesc(prometheus.Opts{Name: "consult_db_writer_restart_seconds_total",
+			Help: "Time the database writer spent between batches copying the write-ahead log back so that it can start afresh (SQLite)."}),
 	}
 }
 
 func (c *databaseCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.queue, c.writes, c.failures, c.retries, c.batch, c.busy, c.committing} {
+	for _, d := range []*prometheus.Desc{c.queue, c.writes, c.failures, c.retries, c.batch, c.busy, c.committing, c.restart} {
 		ch <- d
 	}
 }
@@ -43,6 +45,7 @@ func (c *databaseCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.retries, prometheus.CounterValue, float64(st.Retries))
 	ch <- prometheus.MustNewConstMetric(c.busy, prometheus.CounterValue, st.Busy.Seconds())
 	ch <- prometheus.MustNewConstMetric(c.committing, prometheus.CounterValue, st.Committing.Seconds())
+	ch <- prometheus.MustNewConstMetric(c.restart, prometheus.CounterValue, st.Restarting.Seconds())
 	// Sizes[i] counts commits of 2^i to 2^(i+1)-1 writes: cumulative
 	// buckets with upper bounds 1, 3, 7, 15, …
 	buckets := map[float64]uint64{}

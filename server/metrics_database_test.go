@@ -11,8 +11,8 @@ func TestMetricsShowTheWritePath(t *testing.T) {
 	e := newAPIEnv(t)
 	e.comment(asCitizen, e.policy.ID, consultations.NewComment{Body: "Counted by the metrics"})
 	body := e.call("GET", "/metrics", asAnon, nil).Body.String()
-	for _, name := range []string{"consult_db_write_queue_length", "consult_db_commit_failures_total", "consult_db_write_retries_total", "consult_internal_errors_total"} {
-		if !regexp.MustCompile(`(?m)^` + name + ` \d+`).MatchString(body) {
+	for _, name := range []string{"consult_db_write_queue_length", "consult_db_commit_failures_total", "consult_db_write_retries_total", "consult_internal_errors_total", "consult_db_writer_restart_seconds_total"} {
+		if !regexp.MustCompile(`(?m)^` + name + ` [0-9.e+-]+$`).MatchString(body) {
 			t.Errorf("metrics lack %s", name)
 		}
 	}
