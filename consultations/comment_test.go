@@ -116,13 +116,27 @@ func TestIdempotencyKeyStoresACommentOnce(t *testing.T) {
 	if err != ErrIdempotentReplay {
 		t.Fatalf("retry = %v; want ErrIdempotentReplay", err)
 	}
-	ref, ok, _ := f.s.IdempotentRef(ctx, key)
-	if !ok || ref != "comment:"+first.ID {
-		t.Errorf("IdempotentRef = %q, %v; want comment:%s", ref, ok, first.ID)
+	id, ok, _ := f.s.RetriedComment(ctx, f.citizen, c.ID, key.Key)
+	if !ok || id != first.ID {
+		t.Errorf("RetriedComment = %q, %v; want %s", id, ok, first.ID)
+	}
+	if id, ok, _ := f.s.RetriedComment(ctx, f.citizen, c.Slug, key.Key); !ok || id != first.ID {
+		t.Errorf("RetriedComment by slug = %q, %v; want %s", id, ok, first.ID)
 	}
 	page, _, _ := f.s.CommentPage(ctx, c.ID, "", 10)
 	if len(page) != 1 {
 		t.Errorf("%d comments stored; want 1", len(page))
+	}
+	// The key belongs to its author and consultation only.
+	other := f.open(t, f.draft("water"))
+	if _, err := f.s.PostComment(ctx, f.citizen, other.ID, NewComment{Body: "once"}, key); err != nil {
+		t.Errorf("the same key in another consultation: %v; want a new comment", err)
+	}
+	if _, err := f.s.PostComment(ctx, f.citizen2, c.ID, NewComment{Body: "once"}, key); err != nil {
+		t.Errorf("the same key from another person: %v; want a new comment", err)
+	}
+	if _, ok, _ := f.s.RetriedComment(ctx, f.citizen2, other.ID, key.Key); ok {
+		t.Error("another person's key was found for someone who never used it there")
 	}
 }
 

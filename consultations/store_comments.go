@@ -2,6 +2,8 @@ package consultations
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/consult-platform/consult/database"
@@ -67,17 +69,23 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 	// Once queued the write runs to its end inside a shared batch: a
 	// cancellable context would only cost a goroutine per statement.
 	ctx = context.WithoutCancel(ctx)
+	// The retry key is kept in the comment row: the index by author refuses
+	// a second comment under the same key in the consultation.
+	var idem *string
+	if key.Key != "" {
+		idem = &key.Key
+	}
 	err = s.write(ctx, func(tx *sqlx.Tx) error {
-		if err := s.claimKey(ctx, tx, key, "comment:"+cm.ID); err != nil {
-			return err
-		}
 		if err := s.screen(ctx, tx, screenInTx, cm); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO comments (id, consultation_id, parent_id, thread_id, author_id, kind, stance, title, body, body_html, locale, status, channel, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO comments (id, consultation_id, parent_id, thread_id, author_id, kind, stance, title, body, body_html, locale, status, channel, created_at, updated_at, idem)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			cm.ID, cm.ConsultationID, cm.ParentID, threadID, cm.AuthorID, cm.Kind, cm.Stance, cm.Title, cm.Body, cm.BodyHTML,
-			cm.Locale, cm.Status, cm.Channel, cm.CreatedAt, cm.UpdatedAt); err != nil {
+			cm.Locale, cm.Status, cm.Channel, cm.CreatedAt, cm.UpdatedAt, idem); err != nil {
+			if database.IsUniqueViolation(err) {
+				return ErrIdempotentReplay
+			}
 			return err
 		}
 		if cm.Status == CommentPublished {
@@ -92,6 +100,22 @@ func (s *Store) PostComment(ctx context.Context, actor *User, consultationID str
 		return nil, err
 	}
 	return cm, nil
+}
+
+// RetriedComment returns the id of the comment the actor already posted in
+// the consultation (id or slug) under the retry key, if any.
+func (s *Store) RetriedComment(ctx context.Context, actor *User, consultation, key string) (string, bool, error) {
+	if actor == nil || key == "" {
+		return "", false, nil
+	}
+	var id string
+	err := s.db.Reader.GetContext(ctx, &id, s.q(`SELECT id FROM comments
+		WHERE author_id = ? AND consultation_id = (SELECT id FROM consultations WHERE id = ? OR slug = ? LIMIT 1) AND idem = ?`),
+		actor.ID, consultation, consultation, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return id, err == nil, err
 }
 
 // countComment moves the published-comment counters by delta: the

@@ -110,7 +110,7 @@ func (s *Server) handleAPICommentCreate(w http.ResponseWriter, r *http.Request) 
 	// before every post would cost the hot path a read for a rare case.
 	var in consultations.NewComment
 	if err := decodeJSON(r, &in); err != nil {
-		if key.Key == "" || !s.replayed(w, r, key) {
+		if key.Key == "" || !s.commentReplayed(w, r, key) {
 			s.fail(w, r, err)
 		}
 		return
@@ -121,12 +121,35 @@ func (s *Server) handleAPICommentCreate(w http.ResponseWriter, r *http.Request) 
 	}
 	cm, err := s.store.PostComment(r.Context(), user(r), r.PathValue("id"), in, key)
 	if err != nil {
-		if key.Key == "" || !s.replayed(w, r, key) {
+		if key.Key == "" || !s.commentReplayed(w, r, key) {
 			s.fail(w, r, err)
 		}
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, cm)
+}
+
+// commentReplayed answers a retried comment with the comment its first
+// attempt stored, found by its retry key (kept in the comment row, or in
+// idempotency_keys for comments stored before migration 0014 that could
+// not keep theirs). It reports false when the key has not been used.
+func (s *Server) commentReplayed(w http.ResponseWriter, r *http.Request, key consultations.IdemKey) bool {
+	id, ok, err := s.store.RetriedComment(r.Context(), user(r), r.PathValue("id"), key.Key)
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	if !ok {
+		return s.replayed(w, r, key)
+	}
+	cm, err := s.store.Comment(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	w.Header().Set("Idempotent-Replayed", "true")
+	s.writeJSON(w, http.StatusCreated, cm)
+	return true
 }
 
 // handleAPICommentGet shows one comment, reply or idea: published ones to

@@ -57,6 +57,10 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	}, key)
 	if errors.Is(err, consultations.ErrIdempotentReplay) {
 		// Sent twice (a double click, a reload): go to the first one.
+		if id, ok, rerr := s.store.RetriedComment(r.Context(), u, c.ID, key.Key); rerr == nil && ok {
+			http.Redirect(w, r, "/consultations/"+c.Slug+"#comment-"+id, http.StatusSeeOther)
+			return
+		}
 		if ref, ok, rerr := s.store.IdempotentRef(r.Context(), key); rerr == nil && ok {
 			http.Redirect(w, r, "/consultations/"+c.Slug+"#comment-"+strings.TrimPrefix(ref, "comment:"), http.StatusSeeOther)
 			return
