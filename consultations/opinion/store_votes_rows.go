@@ -13,11 +13,19 @@ type voteRow struct {
 	StatementID    string
 	ParticipantID  string
 	ConsultationID string
+	Counts         countKey // the statement's row of opinion_counts
 	Vote           int
 	At             time.Time
 }
 
 type voteKey struct{ statement, participant string }
+
+// countKey is a statement's key in opinion_counts: its map's integer key
+// and its number in the map.
+type countKey struct {
+	mapKey int64
+	number int
+}
 
 // voteChunk bounds the rows of one multi-row statement: 5 parameters a
 // row stays far below SQLite's and PostgreSQL's limits.
@@ -59,8 +67,8 @@ func (s *Store) writeVoteChunk(ctx context.Context, tx *sqlx.Tx, rows []voteRow,
 		return err
 	}
 	var upsert []voteRow
-	deltas := map[string]*countDelta{}
-	var order []string // statements in first-seen order, for a stable update
+	deltas := map[countKey]*countDelta{}
+	var order []countKey // statements in first-seen order, for a stable update
 	for _, r := range rows {
 		prev, had := old[voteKey{r.StatementID, r.ParticipantID}]
 		if had && prev == r.Vote {
@@ -68,11 +76,11 @@ func (s *Store) writeVoteChunk(ctx context.Context, tx *sqlx.Tx, rows []voteRow,
 		}
 		upsert = append(upsert, r)
 		changed[r.ConsultationID]++
-		d := deltas[r.StatementID]
+		d := deltas[r.Counts]
 		if d == nil {
 			d = &countDelta{}
-			deltas[r.StatementID] = d
-			order = append(order, r.StatementID)
+			deltas[r.Counts] = d
+			order = append(order, r.Counts)
 		}
 		if had {
 			d.agree -= boolInt(prev == Agree)
@@ -97,16 +105,16 @@ func (s *Store) writeVoteChunk(ctx context.Context, tx *sqlx.Tx, rows []voteRow,
 		return err
 	}
 	args = args[:0]
-	for _, id := range order {
-		d := deltas[id]
-		args = append(args, id, d.votes, d.agree, d.disagree)
+	for _, k := range order {
+		d := deltas[k]
+		args = append(args, k.mapKey, k.number, d.votes, d.agree, d.disagree)
 	}
 	// VALUES columns are column1, column2, … on both SQLite and PostgreSQL;
 	// the casts tell PostgreSQL the parameters are numbers.
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE opinion_statements SET vote_count = vote_count + d.column2,
-		agree_count = agree_count + d.column3, disagree_count = disagree_count + d.column4
-		FROM (VALUES `+placeholders(len(order), "(?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER))")+`) AS d
-		WHERE opinion_statements.id = d.column1`), args...)
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE opinion_counts SET vote_count = vote_count + d.column3,
+		agree_count = agree_count + d.column4, disagree_count = disagree_count + d.column5
+		FROM (VALUES `+placeholders(len(order), "(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER))")+`) AS d
+		WHERE opinion_counts.map_key = d.column1 AND opinion_counts.number = d.column2`), args...)
 	return err
 }
 
