@@ -12,7 +12,7 @@ import (
 type voteRow struct {
 	StatementID    string
 	ParticipantID  string
-	ConsultationID string
+	ConsultationID string   // not stored: it says which map's recompute hears of the vote
 	Counts         countKey // the statement's row of opinion_counts
 	Vote           int
 	At             time.Time
@@ -27,8 +27,8 @@ type countKey struct {
 	number int
 }
 
-// voteChunk bounds the rows of one multi-row statement: 5 parameters a
-// row stays far below SQLite's and PostgreSQL's limits.
+// voteChunk bounds the rows of one multi-row statement: at most 5
+// parameters a row stays far below SQLite's and PostgreSQL's limits.
 const voteChunk = 500
 
 // writeVotes stores rows inside tx, a later row for the same statement and
@@ -96,10 +96,10 @@ func (s *Store) writeVoteChunk(ctx context.Context, tx *sqlx.Tx, rows []voteRow,
 	}
 	args := make([]any, 0, 5*len(upsert))
 	for _, r := range upsert {
-		args = append(args, r.StatementID, r.ParticipantID, r.ConsultationID, r.Vote, r.At)
+		args = append(args, r.StatementID, r.ParticipantID, r.Vote, r.At)
 	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO opinion_votes (statement_id, participant_id, consultation_id, vote, updated_at) VALUES `+
-		placeholders(len(upsert), "(?, ?, ?, ?, ?)")+
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO opinion_votes (statement_id, participant_id, vote, updated_at) VALUES `+
+		placeholders(len(upsert), "(?, ?, ?, ?)")+
 		` ON CONFLICT (statement_id, participant_id) DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at`), args...)
 	if err != nil {
 		return err
