@@ -224,7 +224,7 @@ func (s *Store) loadMatrix(ctx context.Context, consultationID string) (*Matrix,
 	for j, id := range ids {
 		col[id] = j
 	}
-	_ = s.db.Reader.GetContext(ctx, &total, s.q(`SELECT COALESCE(SUM(vote_count), 0) FROM opinion_statements WHERE consultation_id = ? AND status = 'published'`), consultationID)
+	_ = s.db.Reader.GetContext(ctx, &total, s.q(`SELECT COALESCE(SUM(n.vote_count), 0) FROM `+statementsFrom+` WHERE s.consultation_id = ? AND s.status = 'published'`), consultationID)
 	b := NewMatrixBuilder(len(ids), total)
 	// Driven by the statements, each statement's votes are one range of
 	// the votes' primary key; by the consultation's index instead, every

@@ -38,7 +38,15 @@ func (s *Store) Import(ctx context.Context, actor *consultations.User, consultat
 	sum := &ImportSummary{}
 	now := s.now()
 	err = s.db.Write(ctx, func(tx *sqlx.Tx) error {
-		ids := map[int]string{}
+		var mapKey int64
+		if err := tx.GetContext(ctx, &mapKey, s.q(`SELECT key FROM opinion_maps WHERE consultation_id = ?`), c.ID); err != nil {
+			return err
+		}
+		type target struct {
+			id     string
+			number int
+		}
+		ids := map[int]target{}
 		for _, ps := range conv.Statements {
 			body := s.cs.Sanitizer().PlainText(ps.Body)
 			n := NewStatement{Body: body}
@@ -49,7 +57,7 @@ func (s *Store) Import(ctx context.Context, actor *consultations.User, consultat
 			}
 			folded := foldText(n.Body)
 			if dup, err := s.statementByFold(ctx, tx, c.ID, folded); err == nil {
-				ids[ps.ID] = dup.ID
+				ids[ps.ID] = target{dup.ID, dup.Number}
 				sum.Duplicates++
 				continue
 			}
@@ -68,12 +76,12 @@ func (s *Store) Import(ctx context.Context, actor *consultations.User, consultat
 			if err := s.insertStatement(ctx, tx, st, folded); err != nil {
 				return err
 			}
-			ids[ps.ID] = st.ID
+			ids[ps.ID] = target{st.ID, st.Number}
 			sum.Statements++
 		}
 		rows := make([]voteRow, 0, len(conv.Votes))
 		for _, v := range conv.Votes {
-			sid, ok := ids[v.Statement]
+			t, ok := ids[v.Statement]
 			if !ok {
 				continue
 			}
@@ -81,7 +89,8 @@ func (s *Store) Import(ctx context.Context, actor *consultations.User, consultat
 			if at.IsZero() {
 				at = now
 			}
-			rows = append(rows, voteRow{StatementID: sid, ParticipantID: "import:" + strconv.Itoa(v.Voter), ConsultationID: c.ID, Vote: v.Vote, At: at})
+			rows = append(rows, voteRow{StatementID: t.id, ParticipantID: "import:" + strconv.Itoa(v.Voter), ConsultationID: c.ID,
+				Counts: countKey{mapKey, t.number}, Vote: v.Vote, At: at})
 		}
 		changed, err := s.writeVotes(ctx, tx, rows)
 		if err != nil {
@@ -109,7 +118,7 @@ func (s *Store) Export(ctx context.Context, actor *consultations.User, consultat
 		return err
 	}
 	var list []Statement
-	if err := s.db.Reader.SelectContext(ctx, &list, s.q(`SELECT `+statementColumns+` FROM opinion_statements WHERE consultation_id = ? ORDER BY number`), c.ID); err != nil {
+	if err := s.db.Reader.SelectContext(ctx, &list, s.q(`SELECT `+statementColumns+` FROM `+statementsFrom+` WHERE s.consultation_id = ? ORDER BY s.number`), c.ID); err != nil {
 		return err
 	}
 	people := map[string]int{}

@@ -15,18 +15,23 @@ import (
 func BenchmarkNextStatement1kStatements(b *testing.B) {
 	f := newFixture(b, false)
 	ctx := context.Background()
-	ids := make([]string, 1000)
-	for i := range ids {
-		ids[i] = f.statement(b, f.staff, "Statement number "+strconv.Itoa(i)).ID
+	sts := make([]*Statement, 1000)
+	for i := range sts {
+		sts[i] = f.statement(b, f.staff, "Statement number "+strconv.Itoa(i))
 	}
 	err := f.s.db.Write(ctx, func(tx *sqlx.Tx) error {
+		var mapKey int64
+		if err := tx.Get(&mapKey, f.s.q(`SELECT key FROM opinion_maps WHERE consultation_id = ?`), f.consultation.ID); err != nil {
+			return err
+		}
 		var votes []voteRow
-		for i, id := range ids {
-			if _, err := tx.Exec(`UPDATE opinion_statements SET vote_count = ? WHERE id = ?`, (i*7919)%5000, id); err != nil {
+		for i, st := range sts {
+			if _, err := tx.Exec(f.s.q(`UPDATE opinion_counts SET vote_count = ? WHERE map_key = ? AND number = ?`), (i*7919)%5000, mapKey, st.Number); err != nil {
 				return err
 			}
 			if i < 990 {
-				votes = append(votes, voteRow{StatementID: id, ParticipantID: f.citizen.ID, ConsultationID: f.consultation.ID, Vote: Agree, At: f.now})
+				votes = append(votes, voteRow{StatementID: st.ID, ParticipantID: f.citizen.ID, ConsultationID: f.consultation.ID,
+					Counts: countKey{mapKey, st.Number}, Vote: Agree, At: f.now})
 			}
 		}
 		_, err := f.s.writeVotes(ctx, tx, votes)

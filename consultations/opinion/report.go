@@ -108,7 +108,7 @@ func (s *Store) Report(ctx context.Context, viewer *consultations.User, consulta
 
 func (s *Store) statementTexts(ctx context.Context, consultationID string) (map[string]Statement, error) {
 	var list []Statement
-	err := s.db.Reader.SelectContext(ctx, &list, s.q(`SELECT `+statementColumns+` FROM opinion_statements WHERE consultation_id = ? AND status = 'published'`), consultationID)
+	err := s.db.Reader.SelectContext(ctx, &list, s.q(`SELECT `+statementColumns+` FROM `+statementsFrom+` WHERE s.consultation_id = ? AND s.status = 'published'`), consultationID)
 	out := make(map[string]Statement, len(list))
 	for _, st := range list {
 		out[st.ID] = st

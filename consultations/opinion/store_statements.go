@@ -9,7 +9,15 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-const statementColumns = `id, consultation_id, number, author_id, seed, body, locale, status, vote_count, agree_count, disagree_count, created_at`
+// statementColumns are a Statement's columns in statementsFrom.
+const statementColumns = `s.id, s.consultation_id, s.number, s.author_id, s.seed, s.body, s.locale, s.status,
+	n.vote_count, n.agree_count, n.disagree_count, s.created_at`
+
+// statementsFrom joins the statements (s) to their counts (n), which are
+// kept apart in a narrow table keyed by the map's integer key (m) and the
+// statement's number: a vote rewrites a few bytes there, not a wide row.
+const statementsFrom = `opinion_statements s JOIN opinion_maps m ON m.consultation_id = s.consultation_id
+	JOIN opinion_counts n ON n.map_key = m.key AND n.number = s.number`
 
 // AddStatement adds a statement to a consultation's opinion map. Staff of
 // its organisation write seed statements (published at once, also before
@@ -76,15 +84,20 @@ func (s *Store) AddStatement(ctx context.Context, actor *consultations.User, con
 	return st, nil
 }
 
+// insertStatement stores a new statement and its counts, all zero.
 func (s *Store) insertStatement(ctx context.Context, tx *sqlx.Tx, st *Statement, folded string) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO opinion_statements (id, consultation_id, number, author_id, seed, body, normalized, locale, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), st.ID, st.ConsultationID, st.Number, st.AuthorID, st.Seed, st.Body, folded, st.Locale, st.Status, st.CreatedAt)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO opinion_counts (map_key, number) SELECT key, ? FROM opinion_maps WHERE consultation_id = ?`), st.Number, st.ConsultationID)
 	return err
 }
 
 func (s *Store) statementByFold(ctx context.Context, r database.TxRunner, consultationID, folded string) (*Statement, error) {
 	var st Statement
-	err := s.get(ctx, r, &st, "ErrOpinionStatementNotFound", `SELECT `+statementColumns+` FROM opinion_statements WHERE consultation_id = ? AND normalized = ?`, consultationID, folded)
+	err := s.get(ctx, r, &st, "ErrOpinionStatementNotFound", `SELECT `+statementColumns+` FROM `+statementsFrom+` WHERE s.consultation_id = ? AND s.normalized = ?`, consultationID, folded)
 	return &st, err
 }
 
@@ -112,7 +125,7 @@ func DuplicateOf(err error) (id string, number int, ok bool) {
 // everyone, pending ones to their author and staff, removed ones to staff.
 func (s *Store) Statement(ctx context.Context, viewer *consultations.User, id string) (*Statement, error) {
 	var st Statement
-	if err := s.get(ctx, s.db.Reader, &st, "ErrOpinionStatementNotFound", `SELECT `+statementColumns+` FROM opinion_statements WHERE id = ?`, id); err != nil {
+	if err := s.get(ctx, s.db.Reader, &st, "ErrOpinionStatementNotFound", `SELECT `+statementColumns+` FROM `+statementsFrom+` WHERE s.id = ?`, id); err != nil {
 		return nil, err
 	}
 	c, err := s.cs.Gate(ctx, st.ConsultationID)
@@ -142,8 +155,8 @@ func (s *Store) Statements(ctx context.Context, consultationID string, all bool,
 		after = n
 	}
 	var out []Statement
-	err := s.db.Reader.SelectContext(ctx, &out, s.q(`SELECT `+statementColumns+` FROM opinion_statements
-		WHERE consultation_id = ? AND number > ? AND (status = 'published' OR ?) ORDER BY number LIMIT ?`), consultationID, after, all, limit+1)
+	err := s.db.Reader.SelectContext(ctx, &out, s.q(`SELECT `+statementColumns+` FROM `+statementsFrom+`
+		WHERE s.consultation_id = ? AND s.number > ? AND (s.status = 'published' OR ?) ORDER BY s.number LIMIT ?`), consultationID, after, all, limit+1)
 	if err != nil {
 		return nil, "", err
 	}

@@ -16,6 +16,8 @@ type voteTarget struct {
 	ID             string          `db:"id"`
 	ConsultationID string          `db:"consultation_id"`
 	Status         StatementStatus `db:"status"`
+	Number         int             `db:"number"`
+	MapKey         int64           `db:"map_key"`
 	OrgID          string          `db:"org_id"`
 	CStatus        string          `db:"cstatus"`
 	OpensAt        time.Time       `db:"opens_at"`
@@ -37,14 +39,15 @@ func (t *voteTarget) accepts(actor *consultations.User, now time.Time) error {
 }
 
 // voteTargets reads the targets of many votes: the statements in one
-// query per chunk, then the gate columns of their consultations once each.
+// query per chunk, then the gate columns and map key of their
+// consultations once each.
 // A batch's votes nearly always share one consultation, so its row is read
 // (and its dates parsed) once per batch rather than once per vote.
 func (s *Store) voteTargets(ctx context.Context, r database.TxRunner, ids []string) (map[string]*voteTarget, error) {
 	out := make(map[string]*voteTarget, len(ids))
 	err := inChunks(distinct(ids), func(chunk []any) error {
 		var list []*voteTarget
-		err := r.SelectContext(ctx, &list, s.q(`SELECT id, consultation_id, status FROM opinion_statements
+		err := r.SelectContext(ctx, &list, s.q(`SELECT id, consultation_id, status, number FROM opinion_statements
 			WHERE id IN (`+placeholders(len(chunk), "?")+`)`), chunk...)
 		for _, t := range list {
 			out[t.ID] = t
@@ -61,8 +64,8 @@ func (s *Store) voteTargets(ctx context.Context, r database.TxRunner, ids []stri
 	gates := make(map[string]*voteTarget, 1)
 	err = inChunks(distinct(cids), func(chunk []any) error {
 		var list []*voteTarget
-		err := r.SelectContext(ctx, &list, s.q(`SELECT id AS consultation_id, org_id, status AS cstatus, opens_at, closes_at
-			FROM consultations WHERE id IN (`+placeholders(len(chunk), "?")+`)`), chunk...)
+		err := r.SelectContext(ctx, &list, s.q(`SELECT c.id AS consultation_id, c.org_id, c.status AS cstatus, c.opens_at, c.closes_at, m.key AS map_key
+			FROM consultations c JOIN opinion_maps m ON m.consultation_id = c.id WHERE c.id IN (`+placeholders(len(chunk), "?")+`)`), chunk...)
 		for _, g := range list {
 			gates[g.ConsultationID] = g
 		}
@@ -73,7 +76,7 @@ func (s *Store) voteTargets(ctx context.Context, r database.TxRunner, ids []stri
 	}
 	for _, t := range out {
 		if g := gates[t.ConsultationID]; g != nil {
-			t.OrgID, t.CStatus, t.OpensAt, t.ClosesAt = g.OrgID, g.CStatus, g.OpensAt, g.ClosesAt
+			t.OrgID, t.CStatus, t.OpensAt, t.ClosesAt, t.MapKey = g.OrgID, g.CStatus, g.OpensAt, g.ClosesAt, g.MapKey
 		}
 	}
 	return out, nil
@@ -169,15 +172,17 @@ func (s *Store) MyVotes(ctx context.Context, participantID, consultationID strin
 
 // Next returns the statement the participant should see next: the least
 // voted published statement they have not voted on and did not write
-// (ties: the oldest). It returns nil when none is left. The index on
-// (consultation, status, vote_count, number) gives candidates in order;
+// (ties: the oldest). It returns nil when none is left. The counts' index
+// (map, vote_count, number) gives candidates in order;
 // each costs one primary-key probe of the votes.
 func (s *Store) Next(ctx context.Context, participantID, consultationID string) (*Statement, error) {
 	var st Statement
-	err := s.db.Reader.GetContext(ctx, &st, s.q(`SELECT `+statementColumns+` FROM opinion_statements s
-		WHERE s.consultation_id = ? AND s.status = 'published' AND (s.author_id IS NULL OR s.author_id <> ?)
+	err := s.db.Reader.GetContext(ctx, &st, s.q(`SELECT `+statementColumns+` FROM opinion_maps m
+		JOIN opinion_counts n ON n.map_key = m.key
+		JOIN opinion_statements s ON s.consultation_id = m.consultation_id AND s.number = n.number
+		WHERE m.consultation_id = ? AND s.status = 'published' AND (s.author_id IS NULL OR s.author_id <> ?)
 		AND NOT EXISTS (SELECT 1 FROM opinion_votes v WHERE v.statement_id = s.id AND v.participant_id = ?)
-		ORDER BY s.vote_count, s.number LIMIT 1`), consultationID, participantID, participantID)
+		ORDER BY n.vote_count, n.number LIMIT 1`), consultationID, participantID, participantID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

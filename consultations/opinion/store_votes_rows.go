@@ -12,15 +12,23 @@ import (
 type voteRow struct {
 	StatementID    string
 	ParticipantID  string
-	ConsultationID string
+	ConsultationID string   // not stored: it says which map's recompute hears of the vote
+	Counts         countKey // the statement's row of opinion_counts
 	Vote           int
 	At             time.Time
 }
 
 type voteKey struct{ statement, participant string }
 
-// voteChunk bounds the rows of one multi-row statement: 5 parameters a
-// row stays far below SQLite's and PostgreSQL's limits.
+// countKey is a statement's key in opinion_counts: its map's integer key
+// and its number in the map.
+type countKey struct {
+	mapKey int64
+	number int
+}
+
+// voteChunk bounds the rows of one multi-row statement: at most 5
+// parameters a row stays far below SQLite's and PostgreSQL's limits.
 const voteChunk = 500
 
 // writeVotes stores rows inside tx, a later row for the same statement and
@@ -59,8 +67,8 @@ func (s *Store) writeVoteChunk(ctx context.Context, tx *sqlx.Tx, rows []voteRow,
 		return err
 	}
 	var upsert []voteRow
-	deltas := map[string]*countDelta{}
-	var order []string // statements in first-seen order, for a stable update
+	deltas := map[countKey]*countDelta{}
+	var order []countKey // statements in first-seen order, for a stable update
 	for _, r := range rows {
 		prev, had := old[voteKey{r.StatementID, r.ParticipantID}]
 		if had && prev == r.Vote {
@@ -68,11 +76,11 @@ func (s *Store) writeVoteChunk(ctx context.Context, tx *sqlx.Tx, rows []voteRow,
 		}
 		upsert = append(upsert, r)
 		changed[r.ConsultationID]++
-		d := deltas[r.StatementID]
+		d := deltas[r.Counts]
 		if d == nil {
 			d = &countDelta{}
-			deltas[r.StatementID] = d
-			order = append(order, r.StatementID)
+			deltas[r.Counts] = d
+			order = append(order, r.Counts)
 		}
 		if had {
 			d.agree -= boolInt(prev == Agree)
@@ -88,25 +96,25 @@ func (s *Store) writeVoteChunk(ctx context.Context, tx *sqlx.Tx, rows []voteRow,
 	}
 	args := make([]any, 0, 5*len(upsert))
 	for _, r := range upsert {
-		args = append(args, r.StatementID, r.ParticipantID, r.ConsultationID, r.Vote, r.At)
+		args = append(args, r.StatementID, r.ParticipantID, r.Vote, r.At)
 	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO opinion_votes (statement_id, participant_id, consultation_id, vote, updated_at) VALUES `+
-		placeholders(len(upsert), "(?, ?, ?, ?, ?)")+
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO opinion_votes (statement_id, participant_id, vote, updated_at) VALUES `+
+		placeholders(len(upsert), "(?, ?, ?, ?)")+
 		` ON CONFLICT (statement_id, participant_id) DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at`), args...)
 	if err != nil {
 		return err
 	}
 	args = args[:0]
-	for _, id := range order {
-		d := deltas[id]
-		args = append(args, id, d.votes, d.agree, d.disagree)
+	for _, k := range order {
+		d := deltas[k]
+		args = append(args, k.mapKey, k.number, d.votes, d.agree, d.disagree)
 	}
 	// VALUES columns are column1, column2, … on both SQLite and PostgreSQL;
 	// the casts tell PostgreSQL the parameters are numbers.
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE opinion_statements SET vote_count = vote_count + d.column2,
-		agree_count = agree_count + d.column3, disagree_count = disagree_count + d.column4
-		FROM (VALUES `+placeholders(len(order), "(?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER))")+`) AS d
-		WHERE opinion_statements.id = d.column1`), args...)
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE opinion_counts SET vote_count = vote_count + d.column3,
+		agree_count = agree_count + d.column4, disagree_count = disagree_count + d.column5
+		FROM (VALUES `+placeholders(len(order), "(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER))")+`) AS d
+		WHERE opinion_counts.map_key = d.column1 AND opinion_counts.number = d.column2`), args...)
 	return err
 }
 

@@ -138,7 +138,7 @@ func (s *Store) writeVoteBatch(ctx context.Context, tx *sqlx.Tx, batch []*pendin
 			continue
 		}
 		rows = append(rows, voteRow{StatementID: p.vote.statementID, ParticipantID: p.vote.actor.ID,
-			ConsultationID: t.ConsultationID, Vote: p.vote.vote, At: now})
+			ConsultationID: t.ConsultationID, Counts: countKey{t.MapKey, t.Number}, Vote: p.vote.vote, At: now})
 	}
 	if len(rows) == 0 {
 		return nil, nil
