@@ -41,7 +41,6 @@ type config struct {
 	stall                                      float64
 	pid                                        int
 	poll                                       time.Duration
-	uring                                      bool
 }
 
 func (c *config) postURL() string {
@@ -69,7 +68,6 @@ func main() {
 	flag.IntVar(&c.pid, "pid", 0, "server process id, to report its resident memory and CPU time")
 	flag.IntVar(&c.rd, "readers", runtime.GOMAXPROCS(0), "goroutines receiving events (each with its own epoll set)")
 	flag.DurationVar(&c.poll, "poll", 5*time.Millisecond, "readers take what has arrived this often (0: wait in epoll, woken per message)")
-	flag.BoolVar(&c.uring, "uring", true, "readers receive through io_uring (multishot recvmsg) rather than epoll and recvmsg, where the kernel allows; needs -poll > 0")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -194,19 +192,6 @@ func (l *load) startReaders(stop chan struct{}, wg *sync.WaitGroup) error {
 	}
 	l.reading = nil
 	for _, r := range l.rd {
-		if l.cfg.uring && l.cfg.poll > 0 {
-			ready := make(chan error, 1)
-			wg.Add(1)
-			go r.runRing(stop, wg, l.cfg.poll, ready)
-			err := <-ready
-			if err == nil {
-				continue
-			}
-			fmt.Printf("reading with epoll: io_uring: %v\n", err)
-		}
-		if err := r.watch(); err != nil {
-			return err
-		}
 		wg.Add(1)
 		go r.run(stop, wg, l.cfg.poll)
 	}

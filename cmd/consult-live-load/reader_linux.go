@@ -84,24 +84,10 @@ func (r *reader) adopt(c *websocket.Conn) error {
 		r.conns = append(r.conns, make([]*sub, fd+1-len(r.conns))...)
 	}
 	r.conns[fd] = &sub{fd: fd}
-	return nil
-}
-
-// watch adds every adopted socket to the epoll set. Edge-triggered: each
-// arrival is reported once and readFrom drains the socket, so a socket is
-// not polled again, empty, at the next epoll_wait as it would be
-// level-triggered.
-func (r *reader) watch() error {
-	for _, s := range r.conns {
-		if s == nil {
-			continue
-		}
-		ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET, Fd: int32(s.fd)}
-		if err := syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_ADD, s.fd, &ev); err != nil {
-			return err
-		}
-	}
-	return nil
+	// Edge-triggered: each arrival is reported once and readFrom drains
+	// the socket, so a socket is not polled again, empty, at the next
+	// epoll_wait as it would be level-triggered.
+	return syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET, Fd: int32(fd)})
 }
 
 // run reads until stop is closed. With poll > 0 it takes what is ready
@@ -166,19 +152,13 @@ func (r *reader) readFrom(s *sub) bool {
 		r.drop(s)
 		return false
 	}
-	return r.consume(s, r.buf[:n], arrived) && n == len(r.buf)
-}
-
-// consume takes what one read returned from s, the newest of it having
-// arrived at arrived (unix nanoseconds; 0 if unknown). It reports false
-// once s is closed.
-func (r *reader) consume(s *sub, data []byte, arrived int64) bool {
 	now := time.Now().UnixNano()
 	if arrived == 0 || arrived > now {
 		arrived = now
 	}
 	r.lag.add(now - arrived)
 	r.reads++
+	data := r.buf[:n]
 	if len(s.partial) > 0 {
 		s.partial = append(s.partial, data...)
 		data = s.partial
@@ -202,7 +182,7 @@ func (r *reader) consume(s *sub, data []byte, arrived int64) bool {
 		data = rest
 	}
 	s.partial = append(s.partial[:0], data...)
-	return true
+	return n == len(r.buf)
 }
 
 // nextFrame splits one unmasked server frame off data.
@@ -244,22 +224,17 @@ func (r *reader) recv(fd int) (int, int64, error) {
 	if errno != 0 {
 		return -1, 0, errno
 	}
-	return int(n), arrivalStamp(r.oob[:r.msgh.Controllen]), nil
-}
-
-// arrivalStamp reads the kernel's arrival time from a read's control data
-// (unix nanoseconds; 0 if absent). One control message is expected:
-// SCM_TIMESTAMPNS, a timespec.
-func arrivalStamp(oob []byte) int64 {
+	arrived := int64(0)
+	// One control message is expected: SCM_TIMESTAMPNS, a timespec.
 	const hdr = syscall.SizeofCmsghdr
-	if len(oob) < hdr+16 {
-		return 0
+	if int(r.msgh.Controllen) >= hdr+16 {
+		h := (*syscall.Cmsghdr)(unsafe.Pointer(&r.oob[0]))
+		if h.Level == syscall.SOL_SOCKET && h.Type == syscall.SCM_TIMESTAMPNS {
+			ts := (*syscall.Timespec)(unsafe.Pointer(&r.oob[hdr]))
+			arrived = ts.Nano()
+		}
 	}
-	h := (*syscall.Cmsghdr)(unsafe.Pointer(&oob[0]))
-	if h.Level != syscall.SOL_SOCKET || h.Type != syscall.SCM_TIMESTAMPNS {
-		return 0
-	}
-	return (*syscall.Timespec)(unsafe.Pointer(&oob[hdr])).Nano()
+	return int(n), arrived, nil
 }
 
 // record notes that a comment.created event reached a socket at arrived
