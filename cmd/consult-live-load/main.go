@@ -358,6 +358,14 @@ func (l *load) report(posted int) {
 		lag.merge(&r.lag)
 	}
 	complete := 0
+	var worst []time.Duration // per second of posting, the slowest comment's 201 → last subscriber
+	var first int64
+	l.comments.Range(func(_, v any) bool {
+		if c := v.(*track).created.Load(); c > 0 && (first == 0 || c < first) {
+			first = c
+		}
+		return true
+	})
 	l.comments.Range(func(id, v any) bool {
 		t := v.(*track)
 		if t.created.Load() == 0 {
@@ -375,7 +383,13 @@ func (l *load) report(posted int) {
 			complete++
 		}
 		if last > 0 {
-			fromCreated = append(fromCreated, max(0, time.Duration(last-t.created.Load())))
+			d := max(0, time.Duration(last-t.created.Load()))
+			fromCreated = append(fromCreated, d)
+			sec := int((t.created.Load() - first) / 1e9)
+			for len(worst) <= sec {
+				worst = append(worst, 0)
+			}
+			worst[sec] = max(worst[sec], d)
 			fromSent = append(fromSent, time.Duration(last-t.sent.Load()))
 			readFromCreated = append(readFromCreated, max(0, time.Duration(lastRead-t.created.Load())))
 		}
@@ -384,6 +398,12 @@ func (l *load) report(posted int) {
 	fmt.Printf("comments: %d posted (%.1f/s), %d reached every reading subscriber (%d reading, %d dropped)\n",
 		posted, float64(posted)/l.cfg.duration.Seconds(), complete, readers, dropped)
 	fmt.Printf("201 → last subscriber:  p50 %v  p99 %v  max %v  (arrival in its socket, kernel time stamp)\n", pct(fromCreated, 50), pct(fromCreated, 99), pct(fromCreated, 100))
+	// Whether p99 is the steady state or one hiccup of the machine's.
+	fmt.Print("201 → last subscriber, slowest comment of each second:")
+	for _, d := range worst {
+		fmt.Printf(" %d", d.Milliseconds())
+	}
+	fmt.Println(" ms")
 	fmt.Printf("POST → last subscriber: p50 %v  p99 %v  max %v\n", pct(fromSent, 50), pct(fromSent, 99), pct(fromSent, 100))
 	fmt.Printf("201 → last read by the generator: p50 %v  p99 %v  max %v\n", pct(readFromCreated, 50), pct(readFromCreated, 99), pct(readFromCreated, 100))
 	fmt.Printf("generator lag, arrival → read: p50 ≤ %v  p99 ≤ %v  max ≤ %v\n", lag.pct(50), lag.pct(99), lag.pct(100))

@@ -18,7 +18,7 @@ import (
 // server's machine and must not be what limits the measurement.
 type reader struct {
 	epfd    int
-	conns   map[int32]*sub
+	conns   []*sub              // by descriptor
 	seen    map[string]*receipt // comment id → receipts at this reader
 	dropped atomic.Int32
 	buf     []byte
@@ -49,7 +49,7 @@ func newReader() (*reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &reader{epfd: epfd, conns: map[int32]*sub{}, seen: map[string]*receipt{}, buf: make([]byte, 256<<10)}
+	r := &reader{epfd: epfd, seen: map[string]*receipt{}, buf: make([]byte, 256<<10)}
 	r.iov.Base = &r.buf[0]
 	r.iov.SetLen(len(r.buf))
 	r.msgh.Iov = &r.iov
@@ -80,8 +80,14 @@ func (r *reader) adopt(c *websocket.Conn) error {
 	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1); err != nil {
 		return err
 	}
-	r.conns[int32(fd)] = &sub{fd: fd}
-	return syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)})
+	if fd >= len(r.conns) {
+		r.conns = append(r.conns, make([]*sub, fd+1-len(r.conns))...)
+	}
+	r.conns[fd] = &sub{fd: fd}
+	// Edge-triggered: each arrival is reported once and readFrom drains
+	// the socket, so a socket is not polled again, empty, at the next
+	// epoll_wait as it would be level-triggered.
+	return syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET, Fd: int32(fd)})
 }
 
 // run reads until stop is closed. With poll > 0 it takes what is ready
@@ -104,13 +110,14 @@ func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup, poll time.Duratio
 			return
 		default:
 		}
-		n, err := syscall.EpollWait(r.epfd, events, wait)
+		n, err := r.wait(events, wait)
 		if err != nil && err != syscall.EINTR {
 			return
 		}
 		for i := 0; i < n; i++ {
 			if s := r.conns[events[i].Fd]; s != nil {
-				r.readFrom(s)
+				for r.readFrom(s) {
+				}
 			}
 		}
 		if poll > 0 && n < len(events) {
@@ -119,14 +126,31 @@ func (r *reader) run(stop <-chan struct{}, wg *sync.WaitGroup, poll time.Duratio
 	}
 }
 
-func (r *reader) readFrom(s *sub) {
+// wait is epoll_wait; a wait that cannot sleep is made raw, like recv.
+func (r *reader) wait(events []syscall.EpollEvent, msec int) (int, error) {
+	if msec != 0 {
+		return syscall.EpollWait(r.epfd, events, msec)
+	}
+	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_WAIT, uintptr(r.epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}
+
+// readFrom reads once from s, and reports whether the socket may hold
+// more (the read filled the buffer).
+func (r *reader) readFrom(s *sub) bool {
 	n, arrived, err := r.recv(s.fd)
-	if err == syscall.EAGAIN || err == syscall.EINTR {
-		return
+	if err == syscall.EINTR {
+		return true
+	}
+	if err == syscall.EAGAIN {
+		return false
 	}
 	if n <= 0 {
 		r.drop(s)
-		return
+		return false
 	}
 	now := time.Now().UnixNano()
 	if arrived == 0 || arrived > now {
@@ -153,11 +177,12 @@ func (r *reader) readFrom(s *sub) {
 			} else {
 				r.forget(s)
 			}
-			return
+			return false
 		}
 		data = rest
 	}
 	s.partial = append(s.partial[:0], data...)
+	return n == len(r.buf)
 }
 
 // nextFrame splits one unmasked server frame off data.
@@ -193,7 +218,9 @@ var dataID = []byte(`"data":{"id":"`)
 // the arrival of everything read.
 func (r *reader) recv(fd int) (int, int64, error) {
 	r.msgh.SetControllen(len(r.oob))
-	n, _, errno := syscall.Syscall(syscall.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&r.msgh)), 0)
+	// Raw: the socket is non-blocking, so the call never sleeps, and the
+	// runtime need not prepare for it to (nor its monitor wake to check).
+	n, _, errno := syscall.RawSyscall(syscall.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&r.msgh)), syscall.MSG_DONTWAIT)
 	if errno != 0 {
 		return -1, 0, errno
 	}
@@ -213,10 +240,12 @@ func (r *reader) recv(fd int) (int, int64, error) {
 // record notes that a comment.created event reached a socket at arrived
 // and was read at now.
 func (r *reader) record(msg []byte, arrived, now int64) {
-	if !bytes.Contains(msg, idMark) {
+	i := bytes.Index(msg, idMark)
+	if i < 0 {
 		return
 	}
-	i := bytes.Index(msg, dataID)
+	msg = msg[i+len(idMark):] // data comes after type
+	i = bytes.Index(msg, dataID)
 	if i < 0 {
 		return
 	}
@@ -243,13 +272,17 @@ func (r *reader) drop(s *sub) {
 func (r *reader) forget(s *sub) {
 	syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_DEL, s.fd, nil)
 	syscall.Close(s.fd)
-	delete(r.conns, int32(s.fd))
+	r.conns[s.fd] = nil
 }
 
 // closeAll closes every socket still open.
 func (r *reader) closeAll() {
 	for _, s := range r.conns {
-		syscall.Close(s.fd)
+		if s != nil {
+			syscall.Close(s.fd)
+		}
 	}
 	syscall.Close(r.epfd)
 }
+
+const epollET = 1 << 31 // syscall.EPOLLET, which is negative there

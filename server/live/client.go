@@ -32,6 +32,7 @@ type client struct {
 	shard *shard // set by the room goroutine
 	idx   int    // position in shard.subs; owned by the shard goroutine
 	next  int64  // position in the shard's log of the first event not given to it; owned by the shard goroutine
+	slot  int32  // 1 + the socket's slot in the shard ring's file table, 0 if none; owned by the shard goroutine
 
 	mu      sync.Mutex // mu guards everything below, and every write to raw
 	slow    bool       // a flush goroutine owns the socket; frames queue

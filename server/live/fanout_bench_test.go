@@ -22,7 +22,7 @@ func benchmarkFanOut(b *testing.B, batched bool) {
 	h := NewHub(nil, Options{})
 	s := newShard(h)
 	if batched {
-		if s.ring = newRing(catchUpEvery); s.ring == nil {
+		if !s.startRing() {
 			b.Skip("no io_uring here")
 		}
 		defer s.ring.close()

@@ -171,12 +171,14 @@ func TestReplayFromPrunedHistoryAsksForResync(t *testing.T) {
 
 func TestStalledSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
 	th := newTestHub(t, Options{})
-	// The stalled subscriber never reads and has a tiny receive buffer, so
-	// the server's writes to it soon block and its queue fills.
+	// The stalled subscriber never reads and has a small receive buffer
+	// (yet one that takes a loopback segment, so that the rest can flow
+	// once it reads), so the server's writes to it soon block and its
+	// queue fills.
 	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
 		c, err := net.Dial(network, addr)
 		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(4096)
+			c.(*net.TCPConn).SetReadBuffer(64 << 10)
 		}
 		return c, err
 	}}
@@ -216,6 +218,18 @@ func TestStalledSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
 	}
 	if th.hub.Stats().DroppedSlow.Load() != 1 {
 		t.Errorf("dropped as slow = %d; want 1 (the stalled subscriber)", th.hub.Stats().DroppedSlow.Load())
+	}
+	// Dropped, its connection ends (while its shard goes on): what reached
+	// it can be read, then the read fails rather than waiting.
+	stalled.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		_, _, err := stalled.ReadMessage()
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Fatal("the dropped subscriber's connection is still open")
+		}
+		if err != nil {
+			break
+		}
 	}
 }
 

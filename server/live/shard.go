@@ -37,6 +37,8 @@ type shard struct {
 	ring    *ring          // nil: write(2) per subscriber
 	batch   []batchedWrite // sends handed to ring, not yet submitted
 	written int            // events written in this visit, for Stats
+	slots   int32          // slots of ring's file table handed out so far
+	free    []int32        // slots handed back
 }
 
 // batchedWrite is a subscriber's write in the ring: c.mu is held until
@@ -67,6 +69,10 @@ type logged struct {
 // its inbox, so that an event that comes in mid-round joins it soon.
 const catchUpEvery = 32
 
+// fileSlots is how many of its subscribers' sockets a shard registers
+// with its ring; any beyond are named by descriptor.
+const fileSlots = 8192
+
 // compactAt is how many bytes of delivered frames joined may hold before
 // the rest is moved to a new buffer (joined is never written over: a
 // slow subscriber's queue may hold part of it).
@@ -79,7 +85,7 @@ func newShard(h *Hub) *shard {
 func (s *shard) run() {
 	ping := time.NewTicker(s.hub.opts.PingInterval)
 	defer ping.Stop()
-	if s.ring = newRing(catchUpEvery); s.ring != nil {
+	if s.startRing() {
 		defer s.ring.close()
 	}
 	for {
@@ -112,6 +118,16 @@ func (s *shard) run() {
 	}
 }
 
+// startRing gives the shard a ring, with a file table where the kernel
+// allows one, and reports whether it has one.
+func (s *shard) startRing() bool {
+	if s.ring = newRing(catchUpEvery); s.ring == nil {
+		return false
+	}
+	s.ring.registerFiles(fileSlots)
+	return true
+}
+
 // handle applies a message; it reports false once the shard has stopped.
 func (s *shard) handle(m shardMsg) bool {
 	switch {
@@ -122,6 +138,7 @@ func (s *shard) handle(m shardMsg) bool {
 		m.join.idx = len(s.subs)
 		m.join.next = s.base + int64(len(s.log))
 		s.subs = append(s.subs, m.join)
+		s.register(m.join)
 	case m.leave != nil:
 		s.remove(m.leave)
 		m.leave.finish(nil)
@@ -207,7 +224,11 @@ func (s *shard) deliver(c *client, from int) {
 	if !ready {
 		return
 	}
-	s.ring.send(c.fd, frames, uint64(len(s.batch)))
+	if c.slot > 0 {
+		s.ring.send(int(c.slot-1), true, frames, uint64(len(s.batch)))
+	} else {
+		s.ring.send(c.fd, false, frames, uint64(len(s.batch)))
+	}
 	s.batch = append(s.batch, batchedWrite{c: c, frames: frames, events: len(pending)})
 	if s.ring.full() {
 		s.submit()
@@ -278,9 +299,46 @@ func (s *shard) trim() {
 	}
 }
 
+// register puts c's socket in the ring's file table, if there is room.
+// Under c.mu, and only while c is open: the descriptor is closed only
+// under c.mu, so its number cannot meanwhile name another socket.
+func (s *shard) register(c *client) {
+	if s.ring == nil || c.fd < 0 || (len(s.free) == 0 && s.slots >= s.ring.files) {
+		return
+	}
+	var slot int32
+	if n := len(s.free); n > 0 {
+		slot, s.free = s.free[n-1], s.free[:n-1]
+	} else {
+		slot = s.slots
+		s.slots++
+	}
+	c.mu.Lock()
+	ok := !c.closed && s.ring.setFile(slot, c.fd)
+	c.mu.Unlock()
+	if !ok {
+		s.free = append(s.free, slot)
+		return
+	}
+	c.slot = slot + 1
+}
+
+// unregister takes c's socket out of the file table, which lets it close.
+func (s *shard) unregister(c *client) {
+	if c.slot == 0 {
+		return
+	}
+	if s.ring != nil {
+		s.ring.setFile(c.slot-1, -1)
+		s.free = append(s.free, c.slot-1)
+	}
+	c.slot = 0
+}
+
 // remove takes c out of the round. The subscriber filling its place
 // keeps the side of the hand it was on, so that nobody misses a round.
 func (s *shard) remove(c *client) {
+	s.unregister(c)
 	i := c.idx
 	if i >= len(s.subs) || s.subs[i] != c {
 		return
