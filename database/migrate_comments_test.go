@@ -12,19 +12,8 @@ import (
 // under the same key in a consultation (by form and by the API), the first
 // keeps it and the other stays findable in idempotency_keys.
 func TestCommentRetryKeysMoveIntoTheirComments(t *testing.T) {
-	u := TestURL()
-	if u == "" {
-		u = "sqlite:" + t.TempDir() + "/consult.db"
-	} else {
-		u = newSchemaURL(t, u)
-	}
+	db := openMigratedTo(t, 13)
 	ctx := context.Background()
-	db, err := Open(ctx, u, Options{MaxReaders: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	migrateTo(t, db, 13)
 
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	exec := func(query string, args ...any) {
@@ -73,7 +62,7 @@ func TestCommentRetryKeysMoveIntoTheirComments(t *testing.T) {
 		t.Errorf("idempotency_keys after the move = %v; want comment:c3 (its key is taken) and response:r1", left)
 	}
 	// The index now refuses another comment under a key in use.
-	_, err = db.writer.ExecContext(ctx, db.Rebind(`INSERT INTO comments (id, consultation_id, thread_id, author_id, kind, body, body_html, locale, status, created_at, updated_at, idem)
+	_, err := db.writer.ExecContext(ctx, db.Rebind(`INSERT INTO comments (id, consultation_id, thread_id, author_id, kind, body, body_html, locale, status, created_at, updated_at, idem)
 		VALUES ('c4', 'c', 'c4', 'u', 'comment', 'text', 'text', 'en', 'published', ?, ?, 'k1')`), now, now)
 	if !IsUniqueViolation(err) {
 		t.Errorf("a second comment under k1: %v; want a unique violation", err)

@@ -2,77 +2,16 @@ package database
 
 import (
 	"context"
-	"io/fs"
-	"net/url"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
 
-// migrateTo applies the embedded migrations up to and including version.
-func migrateTo(t *testing.T, db *DB, version int) {
-	t.Helper()
-	ctx := context.Background()
-	dir := "migrations/" + string(db.Dialect)
-	entries, err := fs.ReadDir(migrationFiles, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries { // fs.ReadDir sorts by name
-		v, _ := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
-		if v > version {
-			break
-		}
-		body, err := migrationFiles.ReadFile(dir + "/" + e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.applyMigration(ctx, v, e.Name(), string(body)); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// newSchemaURL returns the URL of a schema made for t alone and dropped
-// after it: testSchema hands out schemas that earlier tests migrated.
-func newSchemaURL(t *testing.T, rawURL string) string {
-	t.Helper()
-	admin, err := testAdminDB(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := "test_migrate_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	parsed, _ := url.Parse(rawURL)
-	q := parsed.Query()
-	q.Set("search_path", schema)
-	parsed.RawQuery = q.Encode()
-	return parsed.String()
-}
-
 // An opinion map voted on before migrations 0041 and 0042 keeps its
 // statements' counts, its votes and its next statement afterwards.
 func TestOpinionCountsSurviveTheirMoveToTheirOwnTable(t *testing.T) {
-	u := TestURL()
-	if u == "" {
-		u = "sqlite:" + t.TempDir() + "/consult.db"
-	} else {
-		u = newSchemaURL(t, u)
-	}
+	db := openMigratedTo(t, 40)
 	ctx := context.Background()
-	db, err := Open(ctx, u, Options{MaxReaders: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	migrateTo(t, db, 40)
 
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	type exec struct {
@@ -109,7 +48,7 @@ func TestOpinionCountsSurviveTheirMoveToTheirOwnTable(t *testing.T) {
 		Agree    int `db:"agree_count"`
 		Disagree int `db:"disagree_count"`
 	}
-	err = db.writer.SelectContext(ctx, &counts, `SELECT c.number, c.vote_count, c.agree_count, c.disagree_count
+	err := db.writer.SelectContext(ctx, &counts, `SELECT c.number, c.vote_count, c.agree_count, c.disagree_count
 		FROM opinion_counts c JOIN opinion_maps m ON m.key = c.map_key WHERE m.consultation_id = 'c' ORDER BY c.number`)
 	if err != nil {
 		t.Fatal(err)
