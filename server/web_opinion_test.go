@@ -90,6 +90,10 @@ func TestReportShowsGroupsAsAggregatesWithAMapAndTables(t *testing.T) {
 	page.wantStatus(t, http.StatusOK)
 	page.mustContain(t, `role="img"`, "<title id=\"op-map-title\">", "<desc", "Group A", "Group B", "20 people", "What sets Group A apart", "<table", "Where the groups differ")
 	page.mustNotContain(t, "import:")
+	// A wide table (several groups, a narrow phone) scrolls in a region of
+	// its own that a keyboard can reach, instead of squeezing statements.
+	page.mustContain(t, `<div class="op-scroll" role="region" tabindex="0" aria-label="What sets Group A apart`,
+		`<div class="op-scroll" role="region" tabindex="0" aria-label="Where the groups differ">`)
 	frag := e.client().get("/consultations/" + demoPolicy + "/opinion/report?fragment=1")
 	frag.mustContain(t, "Group A")
 	frag.mustNotContain(t, "<html")
