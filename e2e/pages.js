@@ -38,6 +38,8 @@ export const pages = [
   { name: "check-answers", as: null, open: async (p, b) => { await go(p, b, demo.policy + "/respond"); await answerAll(p); await submit(p, "main button[value=check]"); } },
   { name: "confirmation", as: null, open: async (p, b) => { await go(p, b, demo.policy + "/respond"); await answerAll(p); await submit(p, "main button[value=check]"); await submit(p, "main button[value=submit]"); } },
   { name: "codesign-thread", as: "citizen", open: (p, b) => go(p, b, demo.codesign) },
+  { name: "opinion-vote", as: "citizen", open: (p, b) => go(p, b, demo.codesign + "/opinion") },
+  { name: "opinion-report", as: null, open: (p, b) => go(p, b, demo.codesign + "/opinion/report") },
   { name: "comment-errors", as: "citizen", open: async (p, b) => { await go(p, b, demo.policy); await submit(p, "#comment-form button[type=submit]"); } },
   { name: "sign-in", as: null, open: (p, b) => go(p, b, "/sign-in") },
   { name: "sign-in-errors", as: null, open: async (p, b) => { await go(p, b, "/sign-in"); await submit(p, "main form button[type=submit]"); } },

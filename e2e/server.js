@@ -1,12 +1,18 @@
 // Starts the real consult binary with demo content on a free port.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+// A real Pol.is conversation (../shared/data beside the repository, as in
+// CI) gives the co-design thread an opinion map with groups to look at
+// (data gathered with Polis, compdemocracy.org/polis, CC BY 4.0, attribution
+// to The Computational Democracy Project; see that folder's README-openData.md).
+const polis = join(root, "..", "shared", "data", "polis", "london.youth.policing");
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -30,6 +36,11 @@ export async function startServer() {
     try { if ((await fetch(base + "/readyz")).ok) break; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (!existsSync(join(polis, "votes.csv"))) {
+    throw new Error(`the Pol.is open data is missing (${polis}): ../shared/data beside the repository clone holds it`);
+  }
+  execFileSync(bin, ["opinion", "import", "--data", join(dir, "data"), "--consultation", "bus-travel-information",
+    "--as", "staff@demo.consult.example", "--dir", polis], { env: { ...process.env, CONSULT_LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "inherit"] });
   return {
     base,
     async stop() {
