@@ -77,12 +77,17 @@ FUZZ_TARGETS = \
 	./server:FuzzAnswerFormsDecoding \
 	./server:FuzzJSONDecoding \
 	./i18n:FuzzMatchAlwaysPicksASupportedLanguage \
-	./server/live:FuzzReaderSurvivesAnyClientBytes
+	./server/live:FuzzReaderSurvivesAnyClientBytes \
+	./moderation:FuzzTokensNeverPanicAndSpansStayInside \
+	./moderation:FuzzExactHashMatchesTheStoredHashes
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done
 
-# fuzz-short is the brief fuzzing step of make test.
+# fuzz-short is the brief fuzzing step of make test. Its budget is a count
+# of runs, not a duration: Go 1.26's fuzzing coordinator can report a bare
+# "context deadline exceeded" when a duration ends while a worker is busy
+# (golang/go#75804, fixed in Go 1.27), which failed CI with nothing found.
 fuzz-short:
-	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10000x
