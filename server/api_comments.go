@@ -62,12 +62,7 @@ func (s *Server) replayed(w http.ResponseWriter, r *http.Request, key consultati
 	w.Header().Set("Idempotent-Replayed", "true")
 	switch kind {
 	case "comment":
-		cm, err := s.store.Comment(r.Context(), user(r), id)
-		if err != nil {
-			s.fail(w, r, err)
-			return true
-		}
-		s.writeJSON(w, http.StatusCreated, cm)
+		s.replayComment(w, r, id)
 	case "response":
 		resp, err := s.store.ResponseByID(r.Context(), id)
 		if err != nil {
@@ -142,14 +137,19 @@ func (s *Server) commentReplayed(w http.ResponseWriter, r *http.Request, key con
 	if !ok {
 		return s.replayed(w, r, key)
 	}
+	w.Header().Set("Idempotent-Replayed", "true")
+	s.replayComment(w, r, id)
+	return true
+}
+
+// replayComment answers a retry with the comment its first attempt stored.
+func (s *Server) replayComment(w http.ResponseWriter, r *http.Request, id string) {
 	cm, err := s.store.Comment(r.Context(), user(r), id)
 	if err != nil {
 		s.fail(w, r, err)
-		return true
+		return
 	}
-	w.Header().Set("Idempotent-Replayed", "true")
 	s.writeJSON(w, http.StatusCreated, cm)
-	return true
 }
 
 // handleAPICommentGet shows one comment, reply or idea: published ones to

@@ -56,13 +56,17 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		Title: f.Title, Body: f.Body, Channel: string(channelFor(r.UserAgent())),
 	}, key)
 	if errors.Is(err, consultations.ErrIdempotentReplay) {
-		// Sent twice (a double click, a reload): go to the first one.
-		if id, ok, rerr := s.store.RetriedComment(r.Context(), u, c.ID, key.Key); rerr == nil && ok {
-			http.Redirect(w, r, "/consultations/"+c.Slug+"#comment-"+id, http.StatusSeeOther)
-			return
+		// Sent twice (a double click, a reload): go to the first one, found
+		// by its key in the comment row, or in idempotency_keys when stored
+		// before migration 0014 and unable to keep it.
+		id, ok, rerr := s.store.RetriedComment(r.Context(), u, c.ID, key.Key)
+		if rerr == nil && !ok {
+			var ref string
+			ref, ok, rerr = s.store.IdempotentRef(r.Context(), key)
+			id = strings.TrimPrefix(ref, "comment:")
 		}
-		if ref, ok, rerr := s.store.IdempotentRef(r.Context(), key); rerr == nil && ok {
-			http.Redirect(w, r, "/consultations/"+c.Slug+"#comment-"+strings.TrimPrefix(ref, "comment:"), http.StatusSeeOther)
+		if rerr == nil && ok {
+			http.Redirect(w, r, "/consultations/"+c.Slug+"#comment-"+id, http.StatusSeeOther)
 			return
 		}
 	}

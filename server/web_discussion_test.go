@@ -171,3 +171,21 @@ func TestClosedConsultationShowsNoFormsAndRefusesComments(t *testing.T) {
 	page.mustContain(t, "no longer accepted")
 	page.mustNotContain(t, `name="body"`, "Sign in to comment")
 }
+
+// A form sent twice (a double click, a reload) stores one comment and
+// takes the second sending to the first one's place on the page.
+func TestCommentFormSentTwiceStoresOneComment(t *testing.T) {
+	e := newWebEnv(t)
+	cl := e.client()
+	cl.signIn(demoCitizen)
+	cl.get("/consultations/" + demoPolicy)
+	form := url.Values{"body": {"Sent once, clicked twice"}, "idem": {"form-token-1"}}
+	first := cl.post("/consultations/"+demoPolicy+"/comments", form)
+	second := cl.post("/consultations/"+demoPolicy+"/comments", form)
+	if first.Status != http.StatusSeeOther || second.Status != http.StatusSeeOther || first.Location != second.Location || !strings.Contains(first.Location, "#comment-") {
+		t.Fatalf("first %d %q, second %d %q; want both sent to the same comment", first.Status, first.Location, second.Status, second.Location)
+	}
+	if n := strings.Count(e.client().get("/consultations/"+demoPolicy).Body, "Sent once, clicked twice"); n != 1 {
+		t.Errorf("the comment shows %d times; want once", n)
+	}
+}
