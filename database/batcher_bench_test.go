@@ -10,9 +10,7 @@ import (
 func openBench(b *testing.B) *DB {
 	b.Helper()
 	db := OpenTest(b)
-	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
-		b.Fatal(err)
-	}
+	notesTable(b, db)
 	return db
 }
 

@@ -15,28 +15,14 @@ import (
 // one writer's error must not lose the others' rows.
 func TestFailedWriteInABatchUndoesOnlyItself(t *testing.T) {
 	db := OpenTest(t)
-	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
+	notesTable(t, db)
 	boom := errors.New("boom")
-	var wg sync.WaitGroup
-	errs := make([]error, 50)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = db.Write(context.Background(), func(tx *sqlx.Tx) error {
-				if _, err := tx.Exec(db.Rebind(`INSERT INTO notes (id, body) VALUES (?, 'x')`), NewID()); err != nil {
-					return err
-				}
-				if i%5 == 0 {
-					return boom
-				}
-				return nil
-			})
-		}()
-	}
-	wg.Wait()
+	errs := writeNotes(db, 50, func(tx *sqlx.Tx, i int) error {
+		if i%5 == 0 {
+			return boom
+		}
+		return nil
+	})
 	failed, n := outcome(t, db, errs, boom)
 	if failed != 10 || n != 40 {
 		t.Errorf("failed %d writes and stored %d rows; want 10 and 40", failed, n)
@@ -49,9 +35,7 @@ func TestFailedWriteInABatchUndoesOnlyItself(t *testing.T) {
 // each be stored once and see their after-commit hooks run once.
 func TestAFailureInAFullBatchRunsTheOthersOnce(t *testing.T) {
 	db := OpenTest(t)
-	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
+	notesTable(t, db)
 	const n = 40
 	boom := errors.New("boom")
 	// The first write holds the writer until the others are queued, so
@@ -68,25 +52,13 @@ func TestAFailureInAFullBatchRunsTheOthersOnce(t *testing.T) {
 	}()
 	<-started
 	var hooks atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = db.Write(context.Background(), func(tx *sqlx.Tx) error {
-				if _, err := tx.Exec(db.Rebind(`INSERT INTO notes (id, body) VALUES (?, 'x')`), NewID()); err != nil {
-					return err
-				}
-				if i == n/2 || i == n-1 {
-					return boom
-				}
-				AfterCommit(tx, func() { hooks.Add(1) })
-				return nil
-			})
-		}()
-	}
-	wg.Wait()
+	errs := writeNotes(db, n, func(tx *sqlx.Tx, i int) error {
+		if i == n/2 || i == n-1 {
+			return boom
+		}
+		AfterCommit(tx, func() { hooks.Add(1) })
+		return nil
+	})
 	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +69,35 @@ func TestAFailureInAFullBatchRunsTheOthersOnce(t *testing.T) {
 	if st := db.WriteStats(); st.Commits > 3 {
 		t.Logf("the writes were not batched as planned: %s", st)
 	}
+}
+
+// notesTable makes the table the write tests store notes in.
+func notesTable(t testing.TB, db *DB) {
+	t.Helper()
+	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeNotes runs n concurrent writes, each storing a note and then
+// calling then with its number, and returns their outcomes.
+func writeNotes(db *DB, n int, then func(tx *sqlx.Tx, i int) error) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.Write(context.Background(), func(tx *sqlx.Tx) error {
+				if _, err := tx.Exec(db.Rebind(`INSERT INTO notes (id, body) VALUES (?, 'x')`), NewID()); err != nil {
+					return err
+				}
+				return then(tx, i)
+			})
+		}()
+	}
+	wg.Wait()
+	return errs
 }
 
 // outcome counts the writes that failed with boom (any other error fails

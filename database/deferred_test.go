@@ -72,9 +72,7 @@ func TestDeferredWorkCountsOnlyTheWritesThatSucceeded(t *testing.T) {
 
 func TestAFailingFlushFailsTheWholeBatch(t *testing.T) {
 	db := OpenTest(t)
-	if _, err := db.writer.Exec(`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
+	notesTable(t, db)
 	err := db.Write(context.Background(), func(tx *sqlx.Tx) error {
 		if _, err := tx.Exec(db.Rebind(`INSERT INTO notes (id, body) VALUES (?, 'x')`), NewID()); err != nil {
 			return err
