@@ -22,10 +22,7 @@ func benchmarkFanOut(b *testing.B, batched bool) {
 	h := NewHub(nil, Options{})
 	s := newShard(h)
 	if batched {
-		if !s.startRing() {
-			b.Skip("no io_uring here")
-		}
-		defer s.ring.close()
+		s.ring = testRing(b, h)
 	}
 	peers := make([]int, n)
 	for i := range n {

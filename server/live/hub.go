@@ -48,17 +48,20 @@ type Hub struct {
 	opts    Options
 	history History
 	stats   *Stats
+	pool    pool // the fan-out workers, started with the first room
 
 	mu     sync.Mutex // mu guards rooms and closed
 	rooms  map[string]*room
 	closed bool
-	wg     sync.WaitGroup // every room and connection goroutine
+	wg     sync.WaitGroup // every room, worker and connection goroutine
 }
 
 // NewHub returns a Hub that fetches missed events through history.
 func NewHub(history History, opts Options) *Hub {
 	opts.defaults()
-	return &Hub{opts: opts, history: history, stats: &Stats{}, rooms: map[string]*room{}}
+	h := &Hub{opts: opts, history: history, stats: &Stats{}, rooms: map[string]*room{}}
+	h.pool.hub = h
+	return h
 }
 
 // Stats returns the hub's counters.
@@ -88,6 +91,7 @@ func (h *Hub) join(id string, c *client) (*room, bool) {
 	}
 	r := h.rooms[id]
 	if r == nil {
+		h.pool.start()
 		r = newRoom(h, id)
 		h.rooms[id] = r
 		h.wg.Add(1)
@@ -135,6 +139,7 @@ func (h *Hub) Close() {
 	for _, r := range rooms {
 		r.shutdown()
 	}
+	h.pool.close()
 	h.wg.Wait()
 }
 

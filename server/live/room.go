@@ -29,7 +29,7 @@ type roomMsg struct {
 }
 
 // shardSize is how many subscribers make it worth another shard, up to
-// two per processor: one shard's writes then fill most of a core.
+// two per processor, so that every worker has a shard to write to.
 const shardSize = 256
 
 func newRoom(h *Hub, id string) *room {
@@ -52,7 +52,16 @@ func (r *room) shutdown()                      { r.send(roomMsg{stop: true}) }
 
 func (r *room) run() {
 	defer close(r.done)
-	for m := range r.inbox {
+	ping := time.NewTicker(r.hub.opts.PingInterval)
+	defer ping.Stop()
+	for {
+		var m roomMsg
+		select {
+		case m = <-r.inbox:
+		case <-ping.C:
+			r.toShards(shardMsg{ping: true})
+			continue
+		}
 		switch {
 		case m.join != nil:
 			if r.stopped {
@@ -62,11 +71,11 @@ func (r *room) run() {
 			s := r.pick()
 			s.members++
 			m.join.shard = s
-			s.inbox <- shardMsg{join: m.join}
+			r.toShard(s, shardMsg{join: m.join})
 		case m.leave != nil:
 			if s := m.leave.shard; s != nil && !r.stopped {
 				s.members--
-				s.inbox <- shardMsg{leave: m.leave}
+				r.toShard(s, shardMsg{leave: m.leave})
 			} else {
 				m.leave.finish(nil)
 			}
@@ -93,11 +102,7 @@ func (r *room) pick() *shard {
 	if len(r.shards) < want {
 		s := newShard(r.hub)
 		r.shards = append(r.shards, s)
-		r.hub.wg.Add(1)
-		go func() {
-			defer r.hub.wg.Done()
-			s.run()
-		}()
+		r.hub.pool.added()
 		return s
 	}
 	best := r.shards[0]
@@ -115,9 +120,7 @@ func (r *room) stopShards() {
 		return
 	}
 	r.stopped = true
-	for _, s := range r.shards {
-		s.inbox <- shardMsg{stop: true}
-	}
+	r.toShards(shardMsg{stop: true})
 	r.shards = nil
 }
 
@@ -135,8 +138,18 @@ func (r *room) fanOut(e *Event, published time.Time) {
 		t = &fanOutTimer{published: published, report: r.hub.opts.FanOut}
 		t.shards.Store(int32(len(r.shards)))
 	}
+	r.toShards(shardMsg{event: e, frame: frame, timer: t})
+}
+
+// toShard puts m in s's inbox and has s take a turn.
+func (r *room) toShard(s *shard, m shardMsg) {
+	s.inbox <- m
+	r.hub.pool.schedule(s)
+}
+
+func (r *room) toShards(m shardMsg) {
 	for _, s := range r.shards {
-		s.inbox <- shardMsg{event: e, frame: frame, timer: t}
+		r.toShard(s, m)
 	}
 }
 

@@ -1,13 +1,11 @@
 package live
 
-import (
-	"syscall"
-	"time"
-)
+import "syscall"
 
-// shard is a share of a room's subscribers and the goroutine (run) that
-// writes events to them, one non-blocking write each: no goroutine per
-// subscriber wakes for an event, and nothing is allocated per subscriber.
+// shard is a share of a room's subscribers, which the hub's workers
+// (see pool) take turns to write events to, one non-blocking write each:
+// no goroutine per subscriber wakes for an event, and nothing is
+// allocated per subscriber.
 //
 // The shard goes round its subscribers like a clock hand, giving each,
 // in one write, every event it does not have yet. An event that comes in
@@ -23,22 +21,22 @@ import (
 type shard struct {
 	hub     *Hub
 	inbox   chan shardMsg
-	members int // owned by the room goroutine
+	members int  // owned by the room goroutine
+	queued  bool // waiting for a turn or having one; guarded by hub.pool.mu
 
-	// Owned by run.
-	subs   []*client
-	hand   int        // the next subscriber to visit
-	log    []logged   // events some subscriber still needs, oldest first
-	outs   []outgoing // log's events as outgoing, for client.sendAll
-	base   int64      // number of events ever removed from the log's front: log[0]'s position
-	joined []byte     // the log's frames end to end (after a prefix of delivered ones)
-	held   int        // events in the log not for everyone
+	// Owned by whoever has the turn.
+	subs    []*client
+	hand    int        // the next subscriber to visit
+	log     []logged   // events some subscriber still needs, oldest first
+	outs    []outgoing // log's events as outgoing, for client.sendAll
+	base    int64      // number of events ever removed from the log's front: log[0]'s position
+	joined  []byte     // the log's frames end to end (after a prefix of delivered ones)
+	held    int        // events in the log not for everyone
+	stopped bool       // the room has gone: no more turns
 
-	ring    *ring          // nil: write(2) per subscriber
+	ring    *ring          // the turn's worker's; nil: write(2) per subscriber
 	batch   []batchedWrite // sends handed to ring, not yet submitted
 	written int            // events written in this visit, for Stats
-	slots   int32          // slots of ring's file table handed out so far
-	free    []int32        // slots handed back
 }
 
 // batchedWrite is a subscriber's write in the ring: c.mu is held until
@@ -54,7 +52,7 @@ type shardMsg struct {
 	event       *Event
 	frame       []byte // event's frame
 	timer       *fanOutTimer
-	stop        bool
+	ping, stop  bool
 }
 
 // logged is an event some subscriber still needs.
@@ -65,13 +63,10 @@ type logged struct {
 	timer   *fanOutTimer
 }
 
-// catchUpEvery is how many subscribers the shard visits between looks at
-// its inbox, so that an event that comes in mid-round joins it soon.
+// catchUpEvery is how many subscribers a turn visits (one batch of sends
+// through the ring), so that the shards' hands keep pace with each other
+// and an event that comes in mid-round joins it soon.
 const catchUpEvery = 32
-
-// fileSlots is how many of its subscribers' sockets a shard registers
-// with its ring; any beyond are named by descriptor.
-const fileSlots = 8192
 
 // compactAt is how many bytes of delivered frames joined may hold before
 // the rest is moved to a new buffer (joined is never written over: a
@@ -82,50 +77,22 @@ func newShard(h *Hub) *shard {
 	return &shard{hub: h, inbox: make(chan shardMsg, 1024)}
 }
 
-func (s *shard) run() {
-	ping := time.NewTicker(s.hub.opts.PingInterval)
-	defer ping.Stop()
-	if s.startRing() {
-		defer s.ring.close()
-	}
+// turn handles what has come in and visits the next few subscribers. It
+// reports whether the shard has more to do.
+func (s *shard) turn() bool {
 	for {
-		if len(s.log) == 0 {
-			// Everyone has everything: wait.
-			select {
-			case m := <-s.inbox:
-				if !s.handle(m) {
-					return
-				}
-			case <-ping.C:
-				s.ping()
+		select {
+		case m := <-s.inbox:
+			if !s.handle(m) {
+				return false
 			}
 			continue
+		default:
 		}
-	inbox:
-		for {
-			select {
-			case m := <-s.inbox:
-				if !s.handle(m) {
-					return
-				}
-			case <-ping.C:
-				s.ping()
-			default:
-				break inbox
-			}
-		}
-		s.visit(catchUpEvery)
+		break
 	}
-}
-
-// startRing gives the shard a ring, with a file table where the kernel
-// allows one, and reports whether it has one.
-func (s *shard) startRing() bool {
-	if s.ring = newRing(catchUpEvery); s.ring == nil {
-		return false
-	}
-	s.ring.registerFiles(fileSlots)
-	return true
+	s.visit(catchUpEvery)
+	return len(s.log) > 0 && len(s.subs) > 0
 }
 
 // handle applies a message; it reports false once the shard has stopped.
@@ -138,15 +105,21 @@ func (s *shard) handle(m shardMsg) bool {
 		m.join.idx = len(s.subs)
 		m.join.next = s.base + int64(len(s.log))
 		s.subs = append(s.subs, m.join)
-		s.register(m.join)
+		s.hub.pool.register(m.join)
 	case m.leave != nil:
 		s.remove(m.leave)
 		m.leave.finish(nil)
+	case m.ping:
+		for _, c := range s.subs {
+			c.send(outgoing{frame: pingFrame})
+		}
 	case m.stop:
 		for _, c := range s.subs {
 			c.finish(goingAwayFrame)
+			s.hub.pool.unregister(c)
 		}
 		s.subs = nil
+		s.stopped = true
 		return false
 	}
 	return true
@@ -253,8 +226,8 @@ func (s *shard) submit() {
 		w.c = nil
 	})
 	if !ok {
-		// The ring broke: write the rest one by one from now on.
-		s.ring.close()
+		// The ring broke: write the rest one by one from now on (its
+		// worker leaves it be).
 		s.ring = nil
 		for i := range s.batch {
 			if w := &s.batch[i]; w.c != nil {
@@ -299,46 +272,10 @@ func (s *shard) trim() {
 	}
 }
 
-// register puts c's socket in the ring's file table, if there is room.
-// Under c.mu, and only while c is open: the descriptor is closed only
-// under c.mu, so its number cannot meanwhile name another socket.
-func (s *shard) register(c *client) {
-	if s.ring == nil || c.fd < 0 || (len(s.free) == 0 && s.slots >= s.ring.files) {
-		return
-	}
-	var slot int32
-	if n := len(s.free); n > 0 {
-		slot, s.free = s.free[n-1], s.free[:n-1]
-	} else {
-		slot = s.slots
-		s.slots++
-	}
-	c.mu.Lock()
-	ok := !c.closed && s.ring.setFile(slot, c.fd)
-	c.mu.Unlock()
-	if !ok {
-		s.free = append(s.free, slot)
-		return
-	}
-	c.slot = slot + 1
-}
-
-// unregister takes c's socket out of the file table, which lets it close.
-func (s *shard) unregister(c *client) {
-	if c.slot == 0 {
-		return
-	}
-	if s.ring != nil {
-		s.ring.setFile(c.slot-1, -1)
-		s.free = append(s.free, c.slot-1)
-	}
-	c.slot = 0
-}
-
 // remove takes c out of the round. The subscriber filling its place
 // keeps the side of the hand it was on, so that nobody misses a round.
 func (s *shard) remove(c *client) {
-	s.unregister(c)
+	s.hub.pool.unregister(c)
 	i := c.idx
 	if i >= len(s.subs) || s.subs[i] != c {
 		return
@@ -364,10 +301,4 @@ func (s *shard) remove(c *client) {
 func (s *shard) move(from, to int) {
 	s.subs[to] = s.subs[from]
 	s.subs[to].idx = to
-}
-
-func (s *shard) ping() {
-	for _, c := range s.subs {
-		c.send(outgoing{frame: pingFrame})
-	}
 }

@@ -21,10 +21,7 @@ func testLeavingMidRound(t *testing.T, batched bool) {
 	h := NewHub(nil, Options{})
 	s := newShard(h)
 	if batched {
-		if s.ring = newRing(catchUpEvery); s.ring == nil {
-			t.Skip("no io_uring here")
-		}
-		defer s.ring.close()
+		s.ring = testRing(t, h)
 	}
 	const n = 12
 	clients := make([]*client, n)

@@ -28,3 +28,19 @@ func pairedClient(tb testing.TB, h *Hub, viewer Viewer) (c *client, peer int) {
 	tb.Cleanup(func() { raw.Close(); f.Close(); syscall.Close(fds[1]) })
 	return &client{hub: h, raw: raw, fd: fds[0], viewer: viewer, lastSeq: -1}, fds[1]
 }
+
+// testRing gives h's pool a single ring with a file table, as a worker
+// has, for driving a shard directly: joins then register their sockets
+// in it. It skips where io_uring is missing.
+func testRing(tb testing.TB, h *Hub) *ring {
+	tb.Helper()
+	r := newRing(catchUpEvery)
+	if r == nil {
+		tb.Skip("no io_uring here")
+	}
+	tb.Cleanup(r.close)
+	if r.registerFiles(1024) {
+		h.pool.rings, h.pool.slots = []*ring{r}, 1024
+	}
+	return r
+}
