@@ -89,6 +89,8 @@ type load struct {
 	readers  atomic.Int32
 	rd       []*reader
 	reading  []*websocket.Conn // subscribers that read, until the readers adopt them
+	stalled  []*websocket.Conn // subscribers that never read
+	idleFDs  []int             // their sockets, once taken over
 }
 
 func (l *load) track(id string) *track {
@@ -131,6 +133,9 @@ func run(ctx context.Context, c config) error {
 	defer func() {
 		for _, r := range l.rd {
 			r.closeAll()
+		}
+		for _, fd := range l.idleFDs {
+			syscall.Close(fd)
 		}
 	}()
 	time.Sleep(2 * time.Second) // let the joins settle
@@ -191,6 +196,15 @@ func (l *load) startReaders(stop chan struct{}, wg *sync.WaitGroup) error {
 		}
 	}
 	l.reading = nil
+	// Stalled subscribers' sockets stay open, read by nobody.
+	for _, c := range l.stalled {
+		fd, err := takeOver(c)
+		if err != nil {
+			return err
+		}
+		l.idleFDs = append(l.idleFDs, fd)
+	}
+	l.stalled = nil
 	for _, r := range l.rd {
 		wg.Add(1)
 		go r.run(stop, wg, l.cfg.poll)
@@ -284,6 +298,8 @@ func (l *load) connect(ctx context.Context, id string) ([]*websocket.Conn, error
 		out = append(out, c)
 		if stallEvery == 0 || i%stallEvery != stallEvery-1 {
 			l.reading = append(l.reading, c)
+		} else {
+			l.stalled = append(l.stalled, c)
 		}
 	}
 	if err, ok := firstErr.Load().(error); ok {

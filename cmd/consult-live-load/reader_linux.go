@@ -58,23 +58,12 @@ func newReader() (*reader, error) {
 	return r, nil
 }
 
-// adopt takes c's socket over from the websocket library: it keeps a
-// duplicate of the descriptor (non-blocking, like the original) and closes
-// the original, which leaves the connection open.
+// adopt takes c's socket over (see takeOver) to read it here.
 func (r *reader) adopt(c *websocket.Conn) error {
-	sc, err := c.NetConn().(syscall.Conn).SyscallConn()
+	fd, err := takeOver(c)
 	if err != nil {
 		return err
 	}
-	var fd int
-	var dupErr error
-	if err := sc.Control(func(raw uintptr) { fd, dupErr = syscall.Dup(int(raw)) }); err != nil {
-		return err
-	}
-	if dupErr != nil {
-		return dupErr
-	}
-	c.NetConn().Close()
 	// The kernel stamps each segment as it reaches the socket: receipt
 	// times then do not depend on how soon this process gets to read.
 	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1); err != nil {
@@ -183,6 +172,30 @@ func (r *reader) readFrom(s *sub) bool {
 	}
 	s.partial = append(s.partial[:0], data...)
 	return n == len(r.buf)
+}
+
+// takeOver takes c's socket from the websocket library and the Go
+// runtime: it returns a duplicate of the descriptor (non-blocking, like
+// the original) and closes the original, which leaves the connection
+// open but out of the runtime's poller. A socket left there costs the
+// server's writes a wake-up of this process's poller for each arrival
+// (on loopback the sender runs the receiver's wake-up), even when
+// nothing here reads it.
+func takeOver(c *websocket.Conn) (int, error) {
+	sc, err := c.NetConn().(syscall.Conn).SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	var fd int
+	var dupErr error
+	if err := sc.Control(func(raw uintptr) { fd, dupErr = syscall.Dup(int(raw)) }); err != nil {
+		return -1, err
+	}
+	if dupErr != nil {
+		return -1, dupErr
+	}
+	c.NetConn().Close()
+	return fd, nil
 }
 
 // nextFrame splits one unmasked server frame off data.
