@@ -11,6 +11,10 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// unsentLimit is how much a subscriber's socket may hold that its
+// window has not let through; see limitUnsent.
+const unsentLimit = 64 << 10
+
 // outgoing is one ready-made websocket frame for a subscriber.
 type outgoing struct {
 	seq   int64  // the event's seq; 0 for control frames and remainders, never skipped
@@ -56,6 +60,9 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 		if rc, err := sc.SyscallConn(); err == nil {
 			rc.Control(func(fd uintptr) { c.fd = int(fd) })
 		}
+	}
+	if c.fd >= 0 {
+		limitUnsent(c.fd)
 	}
 	conn.SetReadLimit(h.opts.ReadLimit)
 	// A replaying client starts slow: live events queue behind the replay

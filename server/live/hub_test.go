@@ -352,3 +352,43 @@ func TestSubscriberThatFallsBehindBrieflyCatchesUpInOrder(t *testing.T) {
 		t.Errorf("dropped as slow = %d; want 0", n)
 	}
 }
+
+// TestStalledSubscriberHoldsLittleKernelMemory checks the bound on what a
+// subscriber that never reads can hold: its own receive buffer, a little
+// unsent data on the server, then its queue of SendBuffer events, and it
+// is dropped. Without the bound on unsent data the server's send buffer
+// grows to megabytes per stalled subscriber first.
+func TestStalledSubscriberHoldsLittleKernelMemory(t *testing.T) {
+	th := newTestHub(t, Options{})
+	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		c, err := net.Dial(network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(64 << 10)
+		}
+		return c, err
+	}}
+	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
+	stalled, _, err := dialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.Close()
+	th.waitSubscribers(t, 1)
+	body := json.RawMessage(`"` + strings.Repeat("s", 1000) + `"`)
+	const most = 4000 // 4 MB of events
+	published := 0
+	for published < most && th.hub.Stats().DroppedSlow.Load() == 0 {
+		published++
+		e := ev(int64(published), "comment.created", "")
+		e.Data = body
+		th.hub.Publish(e)
+		if published%50 == 0 {
+			time.Sleep(5 * time.Millisecond) // a steady stream: let the socket take what it will
+		}
+	}
+	// 64 KB asked for is 128 KB of receive buffer; then at most 64 KB
+	// unsent and a segment; then the 64 events of its queue.
+	if limit := 128 + 64 + 64 + 64 + 100; published > limit {
+		t.Errorf("the stalled subscriber was dropped after %d KB of events (%v); want at most %d KB", published, th.hub.Stats().DroppedSlow.Load() == 1, limit)
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package live
+
+// limitUnsent is a no-op where TCP_NOTSENT_LOWAT is not set: a stalled
+// subscriber is then bounded by the socket's send buffer.
+func limitUnsent(int) {}
