@@ -34,9 +34,15 @@ type client struct {
 	viewer Viewer
 
 	shard *shard // set by the room goroutine
-	idx   int    // position in shard.subs; owned by the shard goroutine
-	next  int64  // position in the shard's log of the first event not given to it; owned by the shard goroutine
-	slot  int32  // 1 + the socket's slot in the shard ring's file table, 0 if none; owned by the shard goroutine
+	idx   int    // position in shard.subs; owned by the shard's turn
+	next  int64  // position in the shard's log of the first event not given to it; owned by the shard's turn
+	slot  int32  // 1 + the socket's slot in the workers' rings' file tables, 0 if none; owned by the shard's turn
+
+	// Owned by the shard's turn: the subscriber's TCP window, looked at
+	// now and then (see shard.holds).
+	visits uint32
+	widest uint32 // the widest window it has offered
+	held   bool   // its window is nearly shut: write nothing for now
 
 	mu      sync.Mutex // mu guards everything below, and every write to raw
 	slow    bool       // a flush goroutine owns the socket; frames queue

@@ -386,9 +386,59 @@ func TestStalledSubscriberHoldsLittleKernelMemory(t *testing.T) {
 			time.Sleep(5 * time.Millisecond) // a steady stream: let the socket take what it will
 		}
 	}
+	t.Logf("dropped after %d KB", published)
 	// 64 KB asked for is 128 KB of receive buffer; then at most 64 KB
 	// unsent and a segment; then the 64 events of its queue.
 	if limit := 128 + 64 + 64 + 64 + 100; published > limit {
 		t.Errorf("the stalled subscriber was dropped after %d KB of events (%v); want at most %d KB", published, th.hub.Stats().DroppedSlow.Load() == 1, limit)
+	}
+}
+
+// TestSubscriberThatStopsReadingForAWhileIsHeldAndThenCatchesUp: while a
+// client does not read, its window shuts and the shard holds its events
+// back rather than fill its buffers; when it reads again it gets every
+// event, once, in order, and is not dropped.
+func TestSubscriberThatStopsReadingForAWhileIsHeldAndThenCatchesUp(t *testing.T) {
+	th := newTestHub(t, Options{})
+	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		c, err := net.Dial(network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(64 << 10)
+		}
+		return c, err
+	}}
+	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
+	c, _, err := dialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	th.waitSubscribers(t, 1)
+	body := json.RawMessage(`"` + strings.Repeat("h", 1000) + `"`)
+	publish := func(from, to int64) {
+		for i := from; i <= to; i++ {
+			e := ev(i, "comment.created", "")
+			e.Data = body
+			th.hub.Publish(e)
+			time.Sleep(time.Millisecond)
+		}
+	}
+	// 120 KB unread: more than half its window is used up from about the
+	// 100th event, and the rest wait for it.
+	publish(1, 120)
+	time.Sleep(100 * time.Millisecond)
+	for want := int64(1); want <= 120; want++ {
+		if e := read(t, c); e.Seq != want {
+			t.Fatalf("got seq %d; want %d", e.Seq, want)
+		}
+	}
+	publish(121, 130)
+	for want := int64(121); want <= 130; want++ {
+		if e := read(t, c); e.Seq != want {
+			t.Fatalf("after catching up, got seq %d; want %d", e.Seq, want)
+		}
+	}
+	if n := th.hub.Stats().DroppedSlow.Load(); n != 0 {
+		t.Errorf("dropped as slow = %d; want 0", n)
 	}
 }

@@ -152,7 +152,7 @@ func (s *shard) visit(n int) {
 		c := s.subs[s.hand]
 		s.hand++
 		from := int(c.next - s.base)
-		if from >= len(s.log) {
+		if from >= len(s.log) || s.holds(c, from) {
 			continue
 		}
 		s.deliver(c, from)
@@ -167,6 +167,45 @@ func (s *shard) visit(n int) {
 	s.hub.stats.Delivered.Add(int64(s.written))
 	s.hub.stats.Visits.Add(int64(visited))
 	s.written = 0
+}
+
+// windowCheckEvery is how many visits apart a subscriber's TCP window is
+// looked at while it seems to keep up; a held one's is looked at every
+// visit.
+const windowCheckEvery = 16
+
+// holds reports whether c is to get nothing this visit: its TCP window
+// shows that its client has stopped reading: less than half of the
+// widest window it has offered is left, so what it has not read fills
+// most of its buffer. Writing on into it only fills
+// the client's buffers, which on loopback costs this machine the
+// client's receive work as well, and for nothing. Events wait in the log
+// for it; once it is SendBuffer events behind it is dropped as slow.
+func (s *shard) holds(c *client, from int) bool {
+	c.visits++
+	if !c.held && c.visits%windowCheckEvery != 0 {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing || c.fd < 0 {
+		c.held = false
+		return false
+	}
+	w, ok := peerWindow(c.fd)
+	if !ok {
+		c.held = false
+		return false
+	}
+	c.widest = max(c.widest, w)
+	c.held = w < c.widest/2
+	if c.held && len(s.log)-from > s.hub.opts.SendBuffer {
+		s.hub.stats.DroppedSlow.Add(1)
+		c.closeLocked()
+		c.held = false
+		return false // the visit finds it closing and moves it on
+	}
+	return c.held
 }
 
 // deliver writes log[from:] to c, each event only if c may see it. When

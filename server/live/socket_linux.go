@@ -1,6 +1,10 @@
 package live
 
-import "syscall"
+import (
+	"encoding/binary"
+	"syscall"
+	"unsafe"
+)
 
 // tcpNotSentLowat is TCP_NOTSENT_LOWAT, which the syscall package lacks.
 const tcpNotSentLowat = 25
@@ -14,3 +18,20 @@ const tcpNotSentLowat = 25
 func limitUnsent(fd int) {
 	syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, tcpNotSentLowat, unsentLimit)
 }
+
+// peerWindow returns the receive window the client last offered: room
+// left in its buffers, as its kernel reckons (tcp_info's tcpi_snd_wnd,
+// Linux 5.4 and later; ok is false where the kernel does not report it).
+func peerWindow(fd int) (wnd uint32, ok bool) {
+	var info [tcpInfoSndWnd + 8]byte
+	n := uint32(len(info))
+	_, _, errno := syscall.RawSyscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), syscall.IPPROTO_TCP, syscall.TCP_INFO,
+		uintptr(unsafe.Pointer(&info[0])), uintptr(unsafe.Pointer(&n)), 0)
+	if errno != 0 || n < tcpInfoSndWnd+4 {
+		return 0, false
+	}
+	return binary.NativeEndian.Uint32(info[tcpInfoSndWnd:]), true
+}
+
+// tcpInfoSndWnd is tcpi_snd_wnd's offset in struct tcp_info.
+const tcpInfoSndWnd = 228
