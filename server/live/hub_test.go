@@ -74,6 +74,26 @@ func (th *testHub) dial(t testing.TB, query string) *websocket.Conn {
 	return c
 }
 
+// dialSmallBuffer is dial with a receive buffer of the given size, for a
+// subscriber that falls behind when it does not read.
+func (th *testHub) dialSmallBuffer(t testing.TB, query string, size int) *websocket.Conn {
+	t.Helper()
+	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		c, err := net.Dial(network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(size)
+		}
+		return c, err
+	}}
+	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?" + query
+	c, _, err := dialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // waitSubscribers waits until n subscribers are connected.
 func (th *testHub) waitSubscribers(t testing.TB, n int64) {
 	t.Helper()
@@ -175,19 +195,7 @@ func TestStalledSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
 	// (yet one that takes a loopback segment, so that the rest can flow
 	// once it reads), so the server's writes to it soon block and its
 	// queue fills.
-	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
-		c, err := net.Dial(network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(64 << 10)
-		}
-		return c, err
-	}}
-	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
-	stalled, _, err := dialer.Dial(url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stalled.Close()
+	stalled := th.dialSmallBuffer(t, "room=c1", 64<<10)
 	fast := th.dial(t, "room=c1")
 	th.waitSubscribers(t, 2)
 	const n = 600
@@ -313,44 +321,10 @@ func TestSubscriberThatFallsBehindBrieflyCatchesUpInOrder(t *testing.T) {
 	// A small receive buffer and no reading for a while: the server's
 	// socket fills, later events queue for the subscriber, and it must
 	// still get every event once, in order, when it reads again.
-	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
-		c, err := net.Dial(network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(32 << 10)
-		}
-		return c, err
-	}}
-	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
-	c, _, err := dialer.Dial(url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := th.dialSmallBuffer(t, "room=c1", 32<<10)
 	th.waitSubscribers(t, 1)
-	big := strings.Repeat("z", 256<<10) // 60 of them: more than socket buffers hold
-	publish := func(from, to int64) {
-		for i := from; i <= to; i++ {
-			e := ev(i, "comment.created", "")
-			e.Data = json.RawMessage(`"` + big + `"`)
-			th.hub.Publish(e)
-		}
-	}
-	publish(1, 60)
-	time.Sleep(100 * time.Millisecond)
-	for want := int64(1); want <= 60; want++ {
-		if e := read(t, c); e.Seq != want {
-			t.Fatalf("got seq %d; want %d", e.Seq, want)
-		}
-	}
-	publish(61, 65)
-	for want := int64(61); want <= 65; want++ {
-		if e := read(t, c); e.Seq != want {
-			t.Fatalf("after catching up, got seq %d; want %d", e.Seq, want)
-		}
-	}
-	if n := th.hub.Stats().DroppedSlow.Load(); n != 0 {
-		t.Errorf("dropped as slow = %d; want 0", n)
-	}
+	// 60 × 256 KB: more than socket buffers hold.
+	catchesUp(t, th, c, json.RawMessage(`"`+strings.Repeat("z", 256<<10)+`"`), 60, 0)
 }
 
 // TestStalledSubscriberHoldsLittleKernelMemory checks the bound on what a
@@ -360,19 +334,7 @@ func TestSubscriberThatFallsBehindBrieflyCatchesUpInOrder(t *testing.T) {
 // grows to megabytes per stalled subscriber first.
 func TestStalledSubscriberHoldsLittleKernelMemory(t *testing.T) {
 	th := newTestHub(t, Options{})
-	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
-		c, err := net.Dial(network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(64 << 10)
-		}
-		return c, err
-	}}
-	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
-	stalled, _, err := dialer.Dial(url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stalled.Close()
+	th.dialSmallBuffer(t, "room=c1", 64<<10)
 	th.waitSubscribers(t, 1)
 	body := json.RawMessage(`"` + strings.Repeat("s", 1000) + `"`)
 	const most = 4000 // 4 MB of events
@@ -400,45 +362,40 @@ func TestStalledSubscriberHoldsLittleKernelMemory(t *testing.T) {
 // event, once, in order, and is not dropped.
 func TestSubscriberThatStopsReadingForAWhileIsHeldAndThenCatchesUp(t *testing.T) {
 	th := newTestHub(t, Options{})
-	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
-		c, err := net.Dial(network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(64 << 10)
-		}
-		return c, err
-	}}
-	url := "ws" + strings.TrimPrefix(th.srv.URL, "http") + "/?room=c1"
-	c, _, err := dialer.Dial(url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := th.dialSmallBuffer(t, "room=c1", 64<<10)
 	th.waitSubscribers(t, 1)
-	body := json.RawMessage(`"` + strings.Repeat("h", 1000) + `"`)
+	// 120 KB unread: more than half its window is used up from about the
+	// 100th event, and the rest wait for it.
+	catchesUp(t, th, c, json.RawMessage(`"`+strings.Repeat("h", 1000)+`"`), 120, time.Millisecond)
+}
+
+// catchesUp publishes n events of the given data, pace apart, to c's
+// room while c does not read; then c must get them all, once, in order,
+// and the next ones too, without having been dropped.
+func catchesUp(t *testing.T, th *testHub, c *websocket.Conn, data json.RawMessage, n int64, pace time.Duration) {
+	t.Helper()
 	publish := func(from, to int64) {
 		for i := from; i <= to; i++ {
 			e := ev(i, "comment.created", "")
-			e.Data = body
+			e.Data = data
 			th.hub.Publish(e)
-			time.Sleep(time.Millisecond)
+			time.Sleep(pace)
 		}
 	}
-	// 120 KB unread: more than half its window is used up from about the
-	// 100th event, and the rest wait for it.
-	publish(1, 120)
+	publish(1, n)
 	time.Sleep(100 * time.Millisecond)
-	for want := int64(1); want <= 120; want++ {
+	for want := int64(1); want <= n; want++ {
 		if e := read(t, c); e.Seq != want {
 			t.Fatalf("got seq %d; want %d", e.Seq, want)
 		}
 	}
-	publish(121, 130)
-	for want := int64(121); want <= 130; want++ {
+	publish(n+1, n+5)
+	for want := n + 1; want <= n+5; want++ {
 		if e := read(t, c); e.Seq != want {
 			t.Fatalf("after catching up, got seq %d; want %d", e.Seq, want)
 		}
 	}
-	if n := th.hub.Stats().DroppedSlow.Load(); n != 0 {
-		t.Errorf("dropped as slow = %d; want 0", n)
+	if d := th.hub.Stats().DroppedSlow.Load(); d != 0 {
+		t.Errorf("dropped as slow = %d; want 0", d)
 	}
 }
