@@ -39,10 +39,10 @@ type client struct {
 	slot  int32  // 1 + the socket's slot in the workers' rings' file tables, 0 if none; owned by the shard's turn
 
 	// Owned by the shard's turn: the subscriber's TCP window, looked at
-	// now and then (see shard.holds).
+	// now and then (see shard.pauses).
 	visits uint32
 	widest uint32 // the widest window it has offered
-	held   bool   // its window is nearly shut: write nothing for now
+	paused bool   // its window is nearly shut: write nothing for now
 
 	mu      sync.Mutex // mu guards everything below, and every write to raw
 	slow    bool       // a flush goroutine owns the socket; frames queue

@@ -11,6 +11,6 @@
 // per subscriber wakes for an event. A subscriber whose socket is full
 // gets a goroutine and a bounded queue of its own until it catches up,
 // and is dropped when the queue fills, rather than slow the others; one
-// whose client has stopped reading (its TCP window nearly shut) is held,
+// whose client has stopped reading (its TCP window nearly shut) is paused,
 // written nothing more, and dropped once it is that far behind.
 package live

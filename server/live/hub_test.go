@@ -356,11 +356,11 @@ func TestStalledSubscriberHoldsLittleKernelMemory(t *testing.T) {
 	}
 }
 
-// TestSubscriberThatStopsReadingForAWhileIsHeldAndThenCatchesUp: while a
-// client does not read, its window shuts and the shard holds its events
-// back rather than fill its buffers; when it reads again it gets every
-// event, once, in order, and is not dropped.
-func TestSubscriberThatStopsReadingForAWhileIsHeldAndThenCatchesUp(t *testing.T) {
+// TestSubscriberThatStopsReadingForAWhileIsPausedAndThenCatchesUp: while a
+// client does not read, its window shuts and the shard pauses it, keeping
+// its events back rather than filling its buffers; when it reads again it
+// gets every event, once, in order, and is not dropped.
+func TestSubscriberThatStopsReadingForAWhileIsPausedAndThenCatchesUp(t *testing.T) {
 	th := newTestHub(t, Options{})
 	c := th.dialSmallBuffer(t, "room=c1", 64<<10)
 	th.waitSubscribers(t, 1)

@@ -80,16 +80,10 @@ func newShard(h *Hub) *shard {
 // turn handles what has come in and visits the next few subscribers. It
 // reports whether the shard has more to do.
 func (s *shard) turn() bool {
-	for {
-		select {
-		case m := <-s.inbox:
-			if !s.handle(m) {
-				return false
-			}
-			continue
-		default:
+	for len(s.inbox) > 0 { // only the turn's holder receives
+		if !s.handle(<-s.inbox) {
+			return false
 		}
-		break
 	}
 	s.visit(catchUpEvery)
 	return len(s.log) > 0 && len(s.subs) > 0
@@ -152,7 +146,7 @@ func (s *shard) visit(n int) {
 		c := s.subs[s.hand]
 		s.hand++
 		from := int(c.next - s.base)
-		if from >= len(s.log) || s.holds(c, from) {
+		if from >= len(s.log) || s.pauses(c, from) {
 			continue
 		}
 		s.deliver(c, from)
@@ -170,42 +164,42 @@ func (s *shard) visit(n int) {
 }
 
 // windowCheckEvery is how many visits apart a subscriber's TCP window is
-// looked at while it seems to keep up; a held one's is looked at every
+// looked at while it seems to keep up; a paused one's is looked at every
 // visit.
 const windowCheckEvery = 16
 
-// holds reports whether c is to get nothing this visit: its TCP window
-// shows that its client has stopped reading: less than half of the
-// widest window it has offered is left, so what it has not read fills
-// most of its buffer. Writing on into it only fills
-// the client's buffers, which on loopback costs this machine the
-// client's receive work as well, and for nothing. Events wait in the log
-// for it; once it is SendBuffer events behind it is dropped as slow.
-func (s *shard) holds(c *client, from int) bool {
+// pauses reports whether c is to get nothing this visit, because its TCP
+// window shows that its client has stopped reading: less than half of
+// the widest window it has offered is left, so what it has not read
+// fills most of its buffer. Writing on into it only fills the client's
+// buffers, which on loopback costs this machine the client's receive
+// work as well, and for nothing. Events wait in the log for it; once it
+// is SendBuffer events behind it is dropped as slow.
+func (s *shard) pauses(c *client, from int) bool {
 	c.visits++
-	if !c.held && c.visits%windowCheckEvery != 0 {
+	if !c.paused && c.visits%windowCheckEvery != 0 {
 		return false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closing || c.fd < 0 {
-		c.held = false
+		c.paused = false
 		return false
 	}
 	w, ok := peerWindow(c.fd)
 	if !ok {
-		c.held = false
+		c.paused = false
 		return false
 	}
 	c.widest = max(c.widest, w)
-	c.held = w < c.widest/2
-	if c.held && len(s.log)-from > s.hub.opts.SendBuffer {
+	c.paused = w < c.widest/2
+	if c.paused && len(s.log)-from > s.hub.opts.SendBuffer {
 		s.hub.stats.DroppedSlow.Add(1)
 		c.closeLocked()
-		c.held = false
+		c.paused = false
 		return false // the visit finds it closing and moves it on
 	}
-	return c.held
+	return c.paused
 }
 
 // deliver writes log[from:] to c, each event only if c may see it. When

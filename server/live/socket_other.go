@@ -6,5 +6,5 @@ package live
 // subscriber is then bounded by the socket's send buffer.
 func limitUnsent(int) {}
 
-// peerWindow is unknown here: subscribers are never held.
+// peerWindow is unknown here: subscribers are never paused.
 func peerWindow(int) (uint32, bool) { return 0, false }
