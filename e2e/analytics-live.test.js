@@ -5,24 +5,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer } from "./server.js";
-import { launch, signIn, accounts, password, axe } from "./browser.js";
+import { launch, signIn, accounts, axe, postComment } from "./browser.js";
 import { demo } from "./pages.js";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
-
-async function comment(consultationID, body) {
-  const tok = await fetch(server.base + "/api/v1/tokens", {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: accounts.citizen, password }),
-  }).then((r) => r.json());
-  const r = await fetch(server.base + `/api/v1/consultations/${consultationID}/comments`, {
-    method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + tok.token },
-    body: JSON.stringify({ body }),
-  });
-  assert.equal(r.status, 201, "the comment was stored");
-}
 
 const text = (page, sel) => page.$eval(sel, (e) => e.textContent.trim());
 const number = (s) => parseInt(s.replace(/[^0-9]/g, ""), 10);
@@ -42,7 +30,7 @@ test("analytics figures of an open consultation update without reloading", async
   const contributions = number(await text(staff, '[data-live-key="contributions"]'));
   const figures = await staff.$eval("#analytics-live-figures", (e) => e.innerHTML);
 
-  await comment(id, "Live figures, please.");
+  await postComment(server.base, id, "Live figures, please.");
   await pub.waitForFunction((n) => parseInt(document.getElementById("comment-count").textContent.replace(/[^0-9]/g, ""), 10) === n,
     comments + 1, { timeout: 10000 });
   await staff.waitForFunction((n) => parseInt(document.querySelector('[data-live-key="contributions"]').textContent.replace(/[^0-9]/g, ""), 10) === n,

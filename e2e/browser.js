@@ -46,3 +46,18 @@ export async function signIn(page, base, email) {
   await page.fill("#password", password);
   await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
 }
+
+// postComment posts body to a consultation through the JSON API as the
+// demo citizen, as another person commenting meanwhile would.
+export async function postComment(base, consultationID, body) {
+  const tok = await fetch(base + "/api/v1/tokens", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: accounts.citizen, password }),
+  }).then((r) => r.json());
+  const r = await fetch(base + `/api/v1/consultations/${consultationID}/comments`, {
+    method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + tok.token },
+    body: JSON.stringify({ body }),
+  });
+  if (r.status !== 201) throw new Error(`comment not stored: status ${r.status}`);
+  return r.json();
+}
