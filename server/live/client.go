@@ -74,7 +74,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	// A replaying client starts slow: live events queue behind the replay
 	// and those it already had are skipped by seq. It joins before reading
 	// history so that an event committed meanwhile is not missed.
-	c.slow = since >= 0
+	replaying := since >= 0
+	c.slow = replaying
 	h.stats.Connected.Add(1)
 	rm, ok := h.join(consultationID, c)
 	if !ok {
@@ -88,7 +89,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 		defer h.wg.Done()
 		c.readPump(rm)
 	}()
-	if c.slow {
+	if replaying { // not c.slow: once joined, c is its shard's, under c.mu
 		h.wg.Add(1)
 		go c.flush(consultationID, since)
 	}
