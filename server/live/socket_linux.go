@@ -1,13 +1,11 @@
 package live
 
 import (
-	"encoding/binary"
 	"syscall"
 	"unsafe"
-)
 
-// tcpNotSentLowat is TCP_NOTSENT_LOWAT, which the syscall package lacks.
-const tcpNotSentLowat = 25
+	"golang.org/x/sys/unix"
+)
 
 // limitUnsent caps the data the kernel holds unsent for a subscriber
 // (what its window has not let through) at unsentLimit: a write beyond
@@ -16,22 +14,21 @@ const tcpNotSentLowat = 25
 // Without it the socket's send buffer grows to megabytes per stalled
 // subscriber before a write falls short.
 func limitUnsent(fd int) {
-	syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, tcpNotSentLowat, unsentLimit)
+	syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, unix.TCP_NOTSENT_LOWAT, unsentLimit)
 }
 
 // peerWindow returns the receive window the client last offered: room
 // left in its buffers, as its kernel reckons (tcp_info's tcpi_snd_wnd,
 // Linux 5.4 and later; ok is false where the kernel does not report it).
+// A raw call into a struct on the stack, unlike unix.GetsockoptTCPInfo,
+// which allocates: this runs on the fan-out's path.
 func peerWindow(fd int) (wnd uint32, ok bool) {
-	var info [tcpInfoSndWnd + 8]byte
-	n := uint32(len(info))
+	var info unix.TCPInfo
+	n := uint32(unsafe.Sizeof(info))
 	_, _, errno := syscall.RawSyscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), syscall.IPPROTO_TCP, syscall.TCP_INFO,
-		uintptr(unsafe.Pointer(&info[0])), uintptr(unsafe.Pointer(&n)), 0)
-	if errno != 0 || n < tcpInfoSndWnd+4 {
+		uintptr(unsafe.Pointer(&info)), uintptr(unsafe.Pointer(&n)), 0)
+	if errno != 0 || uintptr(n) < unsafe.Offsetof(info.Snd_wnd)+unsafe.Sizeof(info.Snd_wnd) {
 		return 0, false
 	}
-	return binary.NativeEndian.Uint32(info[tcpInfoSndWnd:]), true
+	return info.Snd_wnd, true
 }
-
-// tcpInfoSndWnd is tcpi_snd_wnd's offset in struct tcp_info.
-const tcpInfoSndWnd = 228
